@@ -1,0 +1,110 @@
+/**
+ * KS version 2: `v2|<partnerId>|` + AES-128-CBC(key = SHA-1(secret)[0..16], IV = 0) of
+ * `SHA-1(random ‖ fields) ‖ random ‖ fields`, zero padded, in URL-safe Base64 with `=` kept.
+ */
+import { Buffer } from 'node:buffer';
+import { createCipheriv, createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
+import { encodeBase64UrlPadded } from './base64.js';
+
+const SHA1_SIZE = 20;
+/** Size of the random part of a KS v2. */
+export const KS_V2_RANDOM_SIZE = 16;
+const BLOCK = 16;
+const ZERO_IV = Buffer.alloc(16);
+const KEY_CACHE_LIMIT = 64;
+
+/**
+ * Derived AES keys by secret, bounded (oldest dropped first) and private to this module:
+ * the derivation is a SHA-1 per call otherwise, on the hot path of every KS.
+ */
+const keyCache = new Map<string, Buffer>();
+
+/**
+ * The AES-128 key of a KS v2: the first 16 bytes of SHA-1 of the secret's UTF-8 bytes.
+ * @example ksV2AesKey('a1b2c3d4e5f60718293a4b5c6d7e8f90').toString('hex') // '0f8789da4b7c09f352c338a2c7a2ce09'
+ */
+export function ksV2AesKey(secret: string): Buffer {
+  let key = keyCache.get(secret);
+  if (key === undefined) {
+    key = createHash('sha1').update(secret, 'utf8').digest().subarray(0, 16);
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string);
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+/**
+ * Encrypts KS v2 fields (an ASCII query string, as PHP `http_build_query` writes it) into a KS.
+ * `random` must be 16 bytes.
+ * @example encodeKsV2('secret', '1234', randomBytes(16), '_e=2111153584&_t=0&_u=user1') // 'djJ8MTIzNHz…'
+ */
+export function encodeKsV2(secret: string, partnerId: string, random: Uint8Array, fieldsQuery: string): string {
+  const bodyLength = SHA1_SIZE + KS_V2_RANDOM_SIZE + fieldsQuery.length;
+  const paddedLength = Math.ceil(bodyLength / BLOCK) * BLOCK;
+  const plain = Buffer.allocUnsafe(paddedLength);
+  plain.set(random, SHA1_SIZE);
+  plain.write(fieldsQuery, SHA1_SIZE + KS_V2_RANDOM_SIZE, 'latin1');
+  plain.fill(0, bodyLength);
+  createHash('sha1').update(plain.subarray(SHA1_SIZE, bodyLength)).digest().copy(plain, 0);
+  const cipher = createCipheriv('aes-128-cbc', ksV2AesKey(secret), ZERO_IV).setAutoPadding(false);
+  const prefix = `v2|${partnerId}|`;
+  const out = Buffer.allocUnsafe(prefix.length + paddedLength);
+  out.write(prefix, 0, 'latin1');
+  cipher.update(plain).copy(out, prefix.length);
+  cipher.final();
+  return encodeBase64UrlPadded(out);
+}
+
+/** The decrypted content of a KS v2 whose SHA-1 matched. */
+export interface KsV2Content {
+  /** Index of the secret that decrypted it. */
+  secretIndex: number;
+  /** The 20-byte SHA-1 stored in the KS. */
+  hash: Buffer;
+  /** The 16 random bytes (fewer if the KS is that short). */
+  random: Buffer;
+  /** The fields query string, one char per byte. */
+  fieldsBinary: string;
+}
+
+/**
+ * Tries each secret in turn as Kaltura's server does: decrypt, strip every trailing NUL byte,
+ * first 20 bytes = hash, rest = random + fields; match when hash = SHA-1(rest). Null when the
+ * ciphertext length is not a multiple of 16 or no secret matches.
+ * @example decryptKsV2(ciphertext, ['secret'])?.fieldsBinary // '_e=2111153584&_t=0&_u=user1'
+ */
+export function decryptKsV2(ciphertext: Uint8Array, secrets: readonly string[]): KsV2Content | null {
+  if (ciphertext.byteLength % BLOCK !== 0 || ciphertext.byteLength === 0) return null;
+  for (let i = 0; i < secrets.length; i++) {
+    const secret = secrets[i]!;
+    const decipher = createDecipheriv('aes-128-cbc', ksV2AesKey(secret), ZERO_IV).setAutoPadding(false);
+    const plain = decipher.update(ciphertext);
+    decipher.final();
+    let end = plain.length;
+    while (end > 0 && plain[end - 1] === 0) end--;
+    if (end < SHA1_SIZE) continue;
+    const hash = plain.subarray(0, SHA1_SIZE);
+    const rest = plain.subarray(SHA1_SIZE, end);
+    const actual = createHash('sha1').update(rest).digest();
+    if (!timingSafeEqual(hash, actual)) continue;
+    return {
+      secretIndex: i,
+      hash,
+      random: rest.subarray(0, KS_V2_RANDOM_SIZE),
+      fieldsBinary: rest.subarray(KS_V2_RANDOM_SIZE).toString('latin1'),
+    };
+  }
+  return null;
+}
+
+/**
+ * Splits decoded KS v2 bytes into at most 3 parts on `|`: `v2`, partner id, ciphertext.
+ * @example splitKsV2(Buffer.from('v2|1234|…'))?.partnerId // '1234'
+ */
+export function splitKsV2(decoded: Buffer): { partnerId: string; ciphertext: Buffer } | null {
+  const first = decoded.indexOf(0x7c);
+  if (first < 0) return null;
+  const second = decoded.indexOf(0x7c, first + 1);
+  if (second < 0) return null;
+  return { partnerId: decoded.subarray(first + 1, second).toString('utf8'), ciphertext: decoded.subarray(second + 1) };
+}
