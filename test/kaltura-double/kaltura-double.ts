@@ -313,8 +313,13 @@ export async function startKalturaDouble(options: KalturaDoubleOptions = {}): Pr
           const ok = res.write(body.subarray(off, off + 64 * 1024));
           if (!ok) {
             await new Promise<void>((resolve) => {
-              res.once('drain', resolve);
-              res.once('close', resolve);
+              const done = (): void => {
+                res.off('drain', done);
+                res.off('close', done);
+                resolve();
+              };
+              res.on('drain', done);
+              res.on('close', done);
             });
           }
         }
