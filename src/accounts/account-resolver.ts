@@ -1,0 +1,48 @@
+/**
+ * Picks the root account a request belongs to: the account whose domain equals the Host header
+ * (port ignored), else the default account. Cached for the cache TTL.
+ */
+import { TtlCache } from '../cache/ttl-cache.js';
+import type { InvalidationBus } from '../cache/invalidation-bus.js';
+import { normalizeDomain, type Account, type AccountRepository } from './account-repository.js';
+
+/** Thrown when no root account exists at all (the database was never initialised). */
+export class NoAccountError extends Error {}
+
+/** Host → root account. */
+export class AccountResolver {
+  private readonly byHost: TtlCache<string, Account>;
+  private readonly byId: TtlCache<number, Account | null>;
+
+  constructor(private readonly accounts: AccountRepository, bus: InvalidationBus, cacheTtlMs: number) {
+    this.byHost = new TtlCache(cacheTtlMs, 10_000);
+    this.byId = new TtlCache(cacheTtlMs, 10_000);
+    bus.subscribe((topic) => {
+      if (topic === 'account') {
+        this.byHost.clear();
+        this.byId.clear();
+      }
+    });
+  }
+
+  /** The root account for a Host header value (anything odd falls back to the default). */
+  async forHost(host: string | undefined): Promise<Account> {
+    const domain = host && host.length <= 300 ? normalizeDomain(host) : '';
+    const cached = this.byHost.get(domain);
+    if (cached) return cached;
+    const account = (domain ? await this.accounts.findByDomain(domain) : undefined) ?? (await this.accounts.findDefault());
+    if (!account) throw new NoAccountError('no root account exists; run `canvas-kaltura migrate` or start the server once');
+    this.byHost.set(domain, account);
+    return account;
+  }
+
+  /** A root account by id (cached). */
+  async byAccountId(id: number): Promise<Account | null> {
+    let a = this.byId.get(id);
+    if (a === undefined) {
+      a = (await this.accounts.findById(id)) ?? null;
+      this.byId.set(id, a);
+    }
+    return a;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Wires storage, caches and services together for one process. The HTTP layer, the CLI and
+ * the tests all build the same context; nothing here listens on a port.
+ */
+import type { Config } from './config.js';
+import type { Db } from './db/connect.js';
+import type { Keyring } from './crypto/keyring.js';
+import { LocalInvalidationBus, type InvalidationBus } from './cache/invalidation-bus.js';
+import { AccountRepository } from './accounts/account-repository.js';
+import { AccountResolver } from './accounts/account-resolver.js';
+import { UserRepository } from './users/user-repository.js';
+import { UserDirectory } from './users/user-directory.js';
+import { DeveloperKeyRepository } from './developer-keys/developer-key-repository.js';
+import { DeveloperKeyService } from './developer-keys/developer-key-service.js';
+import { AccessTokenRepository } from './tokens/access-token-repository.js';
+import { AccessTokenService } from './tokens/access-token-service.js';
+import { SettingsRepository } from './settings/settings-repository.js';
+import { SettingsService } from './settings/settings-service.js';
+import { SessionAuditRepository } from './audit/session-audit-repository.js';
+import { ErrorReportRepository } from './error-reports/error-report-repository.js';
+import { Authenticator } from './auth/authenticator.js';
+import { KalturaService } from './sessions/kaltura-service.js';
+import { LocalSessionIssuer } from './kaltura/issuers/local-issuer.js';
+import type { SessionIssuer } from './kaltura/issuers/session-issuer.js';
+import type { SessionMode } from './settings/kaltura-settings.js';
+import { knownScopes } from './http/route-scopes.js';
+
+/** Everything a request handler or a CLI command may use. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  keyring: Keyring;
+  bus: InvalidationBus;
+  accounts: AccountRepository;
+  accountResolver: AccountResolver;
+  users: UserRepository;
+  userDirectory: UserDirectory;
+  developerKeys: DeveloperKeyService;
+  tokens: AccessTokenService;
+  settings: SettingsService;
+  audit: SessionAuditRepository;
+  errorReports: ErrorReportRepository;
+  authenticator: Authenticator;
+  kaltura: KalturaService;
+  issuers: Map<SessionMode, SessionIssuer>;
+  /** Closes what the context opened (not the database, which its opener closes). */
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  bus?: InvalidationBus;
+  /** extra or replacement session issuers (remote, app_token) */
+  issuers?: SessionIssuer[];
+  clock?: () => number;
+  onBackgroundError?: (err: unknown) => void;
+}
+
+/** Builds the context over an open database. */
+export function createAppContext(config: Config, db: Db, keyring: Keyring, options: ContextOptions = {}): AppContext {
+  const bus = options.bus ?? new LocalInvalidationBus();
+  const ttl = config.cacheTtlMs;
+  const accounts = new AccountRepository(db.kysely);
+  const users = new UserRepository(db.kysely);
+  const developerKeyRepo = new DeveloperKeyRepository(db.kysely);
+  const tokenRepo = new AccessTokenRepository(db.kysely);
+  const tokens = new AccessTokenService(tokenRepo, developerKeyRepo, keyring, knownScopes, bus, ttl, options.onBackgroundError);
+  const userDirectory = new UserDirectory(users, bus, ttl);
+  const settings = new SettingsService(new SettingsRepository(db.kysely), keyring, bus, ttl);
+  const audit = new SessionAuditRepository(db.kysely);
+  const issuers = new Map<SessionMode, SessionIssuer>([['local', new LocalSessionIssuer()]]);
+  for (const issuer of options.issuers ?? []) issuers.set(issuer.mode, issuer);
+  return {
+    config,
+    db,
+    keyring,
+    bus,
+    accounts,
+    accountResolver: new AccountResolver(accounts, bus, ttl),
+    users,
+    userDirectory,
+    developerKeys: new DeveloperKeyService(developerKeyRepo, tokenRepo, knownScopes, bus),
+    tokens,
+    settings,
+    audit,
+    errorReports: new ErrorReportRepository(db.kysely),
+    authenticator: new Authenticator(tokens, userDirectory),
+    kaltura: new KalturaService(settings, issuers, audit, options.clock),
+    issuers,
+    close: () => bus.close(),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Opening the service's state: database, migrations, keys and the AppContext; and the first
+ * start's seeding (default root account, an admin user and that admin's access token).
+ */
+import type { Config } from './config.js';
+import { connectDatabase } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { loadKeyring } from './crypto/load-keyring.js';
+import { createAppContext, type AppContext, type ContextOptions } from './app-context.js';
+
+/** Opens the database, migrates it, loads the keys and builds the context. */
+export async function openContext(config: Config, warn: (m: string) => void, options: ContextOptions = {}): Promise<AppContext> {
+  const keyring = loadKeyring(config, warn);
+  const db = await connectDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const ctx = createAppContext(config, db, keyring, options);
+  const close = ctx.close;
+  ctx.close = async () => {
+    await close();
+    await db.close();
+  };
+  return ctx;
+}
+
+/** What the first start created. */
+export interface FirstStart {
+  accountId: number;
+  userId: number;
+  login: string;
+  token: string;
+}
+
+/**
+ * On an empty database: creates the default root account and a site admin with an access token.
+ * Returns null when accounts exist already.
+ */
+export async function seedIfEmpty(ctx: AppContext): Promise<FirstStart | null> {
+  if ((await ctx.accounts.count()) > 0) return null;
+  const account = await ctx.accounts.create({ name: 'Default Account', isDefault: true });
+  const { user, login } = await ctx.users.create({
+    accountId: account.id,
+    name: 'Site Administrator',
+    login: 'admin',
+    admin: { role: 'AccountAdmin', becomeUser: true, siteAdmin: true },
+  });
+  const { token } = await ctx.tokens.create({ userId: user.id, purpose: 'initial administrator token' });
+  return { accountId: account.id, userId: user.id, login: login.uniqueId, token };
+}

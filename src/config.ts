@@ -1,0 +1,81 @@
+/**
+ * Environment → typed, validated configuration. Fails fast with one clear message per problem.
+ * Every variable is listed in the README's "Configuration" table.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''].includes(v), 'must be true or false')
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_POOL_SIZE: int(1, 500).default(10),
+  SECRET_KEYS: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: bool.default(false),
+  CACHE_TTL_MS: int(0, 5000).default(2000),
+  REDIS_URL: z.string().optional(),
+  CORS_ORIGINS: z.string().default(''),
+  METRICS_TOKEN: z.string().optional(),
+  BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(65536),
+});
+
+/** The service's configuration, read once at start. */
+export interface Config {
+  env: string;
+  production: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  /** A file path for SQLite (the default) or a `postgres://` URL. */
+  databaseUrl: string;
+  databasePoolSize: number;
+  /** Comma-separated keys; undefined when not configured (dev: generated under dataDir). */
+  secretKeys: string | undefined;
+  logLevel: string;
+  trustProxy: boolean;
+  /** How long cached tokens, accounts and settings live; the bound on cross-process staleness. */
+  cacheTtlMs: number;
+  redisUrl: string | undefined;
+  corsOrigins: string[];
+  metricsToken: string | undefined;
+  bodyLimitBytes: number;
+}
+
+/** Reads and validates `env`; throws an Error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    env: c.NODE_ENV,
+    production: c.NODE_ENV === 'production',
+    port: c.PORT,
+    host: c.HOST,
+    dataDir: c.DATA_DIR,
+    databaseUrl: c.DATABASE_URL ?? `${c.DATA_DIR.replace(/\/+$/, '')}/canvas-kaltura.db`,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
+    secretKeys: c.SECRET_KEYS,
+    logLevel: c.LOG_LEVEL,
+    trustProxy: c.TRUST_PROXY,
+    cacheTtlMs: c.CACHE_TTL_MS,
+    redisUrl: c.REDIS_URL,
+    corsOrigins: c.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    metricsToken: c.METRICS_TOKEN,
+    bodyLimitBytes: c.BODY_LIMIT_BYTES,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Opens the database named by `DATABASE_URL`: a file path (SQLite through better-sqlite3, the
+ * embedded default) or a `postgres://` URL (PostgreSQL through pg). Services see only Kysely.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+/** Which SQL database a connection talks to. */
+export type DialectName = 'sqlite' | 'postgres';
+
+/** An open database. */
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: DialectName;
+  /** Closes every connection. */
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** pg pool size */
+  poolSize?: number;
+}
+
+/** True when `url` names a PostgreSQL database. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** Opens `url`. For PostgreSQL, a `schema` query parameter selects (and creates) a schema. */
+export async function connectDatabase(url: string, options: ConnectOptions = {}): Promise<Db> {
+  return isPostgresUrl(url) ? connectPostgres(url, options) : connectSqlite(url);
+}
+
+function connectSqlite(path: string): Db {
+  const file = path.replace(/^sqlite:(\/\/)?/i, '');
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  // WAL + NORMAL: a killed process loses nothing that was committed; only an OS crash could.
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    kysely,
+    dialect: 'sqlite',
+    close: async () => {
+      await kysely.destroy();
+    },
+  };
+}
+
+async function connectPostgres(url: string, options: ConnectOptions): Promise<Db> {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error('the schema parameter of DATABASE_URL must be a lower-case SQL identifier');
+  }
+  if (schema) {
+    const admin = new pg.Client({ connectionString: parsed.toString() });
+    await admin.connect();
+    try {
+      await admin.query(`create schema if not exists "${schema}"`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+  });
+  // A dropped connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kysely,
+    dialect: 'postgres',
+    close: async () => {
+      await kysely.destroy();
+    },
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Table types for Kysely. The same tables exist in SQLite and PostgreSQL: ids are integers,
+ * booleans are stored as 0/1 integers and times as ISO-8601 UTC text, so both databases
+ * return identical rows.
+ */
+import type { Generated } from 'kysely';
+
+export interface AccountsTable {
+  id: Generated<number>;
+  uuid: string;
+  name: string;
+  is_default: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccountDomainsTable {
+  id: Generated<number>;
+  account_id: number;
+  domain: string;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  uuid: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PseudonymsTable {
+  id: Generated<number>;
+  user_id: number;
+  account_id: number;
+  unique_id: string;
+  /** lower-cased unique_id, for the case-insensitive unique index */
+  unique_id_normalized: string;
+  sis_user_id: string | null;
+  /** 'active' | 'suspended' | 'deleted' */
+  workflow_state: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccountAdminsTable {
+  id: Generated<number>;
+  account_id: number;
+  user_id: number;
+  role: string;
+  become_user: number;
+  site_admin: number;
+  created_at: string;
+}
+
+export interface DeveloperKeysTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  /** 'active' | 'inactive' | 'deleted' */
+  workflow_state: string;
+  require_scopes: number;
+  /** JSON array of scope strings */
+  scopes: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccessTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  /** set on a masquerade token: the admin who acts through it */
+  real_user_id: number | null;
+  developer_key_id: number | null;
+  /** HMAC-SHA256 (hex) of the token under the key named by token_key_id */
+  crypted_token: string;
+  token_key_id: string;
+  token_hint: string;
+  purpose: string | null;
+  /** JSON array of scope strings */
+  scopes: string;
+  /** 'active' | 'deleted' */
+  workflow_state: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface KalturaSettingsTable {
+  id: Generated<number>;
+  /** null: the site-wide settings */
+  account_id: number | null;
+  /** 1 enabled, 0 disabled, null (account rows only): follow the site-wide switch */
+  enabled: number | null;
+  /** JSON object of the non-secret settings */
+  settings: string;
+  /** JSON object of sealed secrets */
+  secrets: string;
+  updated_at: string;
+}
+
+export interface ErrorReportsTable {
+  id: Generated<number>;
+  created_at: string;
+  category: string;
+  message: string;
+  backtrace: string | null;
+  request_id: string | null;
+  http_method: string | null;
+  url: string | null;
+  account_id: number | null;
+  user_id: number | null;
+}
+
+export interface KalturaSessionsTable {
+  id: Generated<number>;
+  created_at: string;
+  account_id: number;
+  user_id: number;
+  real_user_id: number | null;
+  uid: string;
+  mode: string;
+  expires_at: string;
+  privileges: string;
+  ks_tail: string;
+  client_ip: string | null;
+  request_id: string | null;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  account_domains: AccountDomainsTable;
+  users: UsersTable;
+  pseudonyms: PseudonymsTable;
+  account_admins: AccountAdminsTable;
+  developer_keys: DeveloperKeysTable;
+  access_tokens: AccessTokensTable;
+  kaltura_settings: KalturaSettingsTable;
+  error_reports: ErrorReportsTable;
+  kaltura_sessions: KalturaSessionsTable;
+}

@@ -1,0 +1,24 @@
+/**
+ * What may be logged of a request: URLs with credential parameters blanked, and a KS cut to
+ * its last 6 characters. Used by the logger's serializers.
+ */
+
+const SENSITIVE_PARAMS = /^(access_token|ks|secret|token|app_token|user_secret_key|secret_key|password|tokenhash|kalsig)$/i;
+
+/** Replaces the values of credential-bearing query parameters with `[REDACTED]`. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const parts = url.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const rawName = eq < 0 ? pair : pair.slice(0, eq);
+    let name = rawName;
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+    } catch {
+      /* keep the raw name */
+    }
+    return eq >= 0 && SENSITIVE_PARAMS.test(name) ? `${rawName}=[REDACTED]` : pair;
+  });
+  return `${url.slice(0, q)}?${parts.join('&')}`;
+}

@@ -1,0 +1,80 @@
+/**
+ * Starts the service in this process: config → keys → database → migrations → first-start
+ * seeding → app → listen; and stops it gracefully (requests in flight finish first).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { openContext, seedIfEmpty } from '../bootstrap.js';
+import type { AppContext } from '../app-context.js';
+import { buildApp } from './app.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts listening; prints the first start's admin token once to `out`. */
+export async function startServer(config: Config, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<RunningServer> {
+  const ctx = await openContext(config, (m) => process.stderr.write(`warning: ${m}\n`));
+  let app: FastifyInstance | undefined;
+  try {
+    const first = await seedIfEmpty(ctx);
+    if (first) {
+      out(
+        [
+          '',
+          'First start: created the default root account and a site administrator.',
+          `  login: ${first.login} (user id ${first.userId})`,
+          `  access token (shown once, keep it safe): ${first.token}`,
+          '',
+          '',
+        ].join('\n'),
+      );
+    }
+    app = await buildApp(ctx);
+    const url = await app.listen({ port: config.port, host: config.host });
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      ctx,
+      url,
+      close: () => {
+        closing ??= (async () => {
+          await app!.close();
+          await ctx.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await app?.close().catch(() => {});
+    await ctx.close();
+    throw err;
+  }
+}
+
+/** Closes the server on SIGTERM/SIGINT: stop accepting, finish requests in flight, exit. */
+export function closeOnSignals(server: RunningServer, graceMs = 10_000): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    const timer = setTimeout(() => {
+      server.app.log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, graceMs);
+    timer.unref();
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        server.app.log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

@@ -1,0 +1,28 @@
+/** The one interface every way of getting a Kaltura session implements. */
+import type { EffectiveSettings, SessionMode, SessionPolicy } from '../../settings/kaltura-settings.js';
+
+/** What the service asks for: a USER (type 0) session for one uid. */
+export interface SessionRequest {
+  settings: EffectiveSettings;
+  policy: SessionPolicy;
+  partnerId: string;
+  userId: string;
+  expirySeconds: number;
+  privileges: string;
+  /** unix seconds */
+  now: number;
+}
+
+/** A session as handed out: the KS and what it allows. */
+export interface IssuedSession {
+  ks: string;
+  /** absolute expiry, unix seconds */
+  expiresAt: number;
+  privileges: string;
+}
+
+/** Mints or obtains a KS. Throws an ApiError from kaltura-errors on failure. */
+export interface SessionIssuer {
+  readonly mode: SessionMode;
+  issue(request: SessionRequest): Promise<IssuedSession>;
+}

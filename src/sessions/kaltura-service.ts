@@ -1,0 +1,152 @@
+/**
+ * The two things Canvas's Services API does: describe the Kaltura configuration, and hand a
+ * signed-in user a Kaltura session (recording who got it in the audit log).
+ */
+import { ksTail } from '../ks/index.js';
+import type { Account } from '../accounts/account-repository.js';
+import type { User } from '../users/user-repository.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import { DEFAULTS, isConfigured, sessionPolicy, type SessionMode, type PlainSettings } from '../settings/kaltura-settings.js';
+import type { SessionIssuer } from '../kaltura/issuers/session-issuer.js';
+import { kalturaNotConfigured } from '../kaltura/kaltura-errors.js';
+import type { SessionAuditRepository } from '../audit/session-audit-repository.js';
+import { nowIso } from '../db/time.js';
+
+/** `GET /api/v1/services/kaltura` body. */
+export type KalturaConfigBody =
+  | { enabled: false }
+  | { enabled: true; domain: unknown; resource_domain: unknown; rtmp_domain: unknown; partner_id: unknown };
+
+/** `POST /api/v1/services/kaltura_session` body. */
+export interface KalturaSessionBody {
+  ks: string;
+  subp_id: unknown;
+  partner_id: unknown;
+  uid: string;
+  serverTime: number;
+  kaltura_setting?: Record<string, unknown>;
+}
+
+export interface StartSessionInput {
+  account: Account;
+  /** the user the session is for (the masqueraded user when masquerading) */
+  user: User;
+  /** the admin acting as `user`, when masquerading */
+  realUser: User | null;
+  includeUploadConfig: boolean;
+  /** `http` or `https`, as the request arrived (honouring a trusted proxy) */
+  requestScheme: string;
+  clientIp: string | null;
+  requestId: string | null;
+}
+
+/** Keys of `kaltura_setting`, in Canvas's order; absent ones are left out. */
+const UPLOAD_CONFIG_KEYS = [
+  'domain',
+  'resource_domain',
+  'rtmp_domain',
+  'protocol',
+  'partner_id',
+  'subpartner_id',
+  'player_ui_conf',
+  'player_cache_st',
+  'kcw_ui_conf',
+  'upload_ui_conf',
+  'max_file_size_bytes',
+  'do_analytics',
+  'hide_rte_button',
+  'js_uploader',
+] as const;
+
+/** Canvas's `uid`: the user id and the root account id joined with `_`. */
+export function kalturaUid(userId: number, accountId: number): string {
+  return `${userId}_${accountId}`;
+}
+
+/** Configuration and session issuing for the Services API. */
+export class KalturaService {
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly issuers: ReadonlyMap<SessionMode, SessionIssuer>,
+    private readonly audit: SessionAuditRepository,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** The public configuration of the account's Kaltura, or `{enabled:false}`. */
+  async config(account: Account): Promise<KalturaConfigBody> {
+    const s = await this.settings.effective(account.id);
+    if (!isConfigured(s)) return { enabled: false };
+    return {
+      enabled: true,
+      domain: s.plain.domain ?? null,
+      resource_domain: s.plain.resource_domain ?? null,
+      rtmp_domain: s.plain.rtmp_domain ?? null,
+      partner_id: s.plain.partner_id ?? null,
+    };
+  }
+
+  /** Starts a USER session for the user in the account, records it, and builds Canvas's body. */
+  async startSession(input: StartSessionInput): Promise<KalturaSessionBody> {
+    const s = await this.settings.effective(input.account.id);
+    if (!isConfigured(s)) throw kalturaNotConfigured();
+    const policy = sessionPolicy(s.plain);
+    const issuer = this.issuers.get(policy.mode);
+    if (!issuer) throw kalturaNotConfigured(`Kaltura session mode "${policy.mode}" is not available on this server.`);
+    const uid = kalturaUid(input.user.id, input.account.id);
+    const now = Math.floor(this.clock() / 1000);
+    const session = await issuer.issue({
+      settings: s,
+      policy,
+      partnerId: String(s.plain.partner_id),
+      userId: uid,
+      expirySeconds: policy.expirySeconds,
+      privileges: policy.privileges,
+      now,
+    });
+    await this.audit.insert({
+      createdAt: nowIso(new Date(this.clock())),
+      accountId: input.account.id,
+      userId: input.user.id,
+      realUserId: input.realUser?.id ?? null,
+      uid,
+      mode: policy.mode,
+      expiresAt: new Date(session.expiresAt * 1000).toISOString(),
+      privileges: session.privileges,
+      ksTail: ksTail(session.ks),
+      clientIp: input.clientIp,
+      requestId: input.requestId,
+    });
+    const body: KalturaSessionBody = {
+      ks: session.ks,
+      subp_id: s.plain.subpartner_id,
+      partner_id: s.plain.partner_id,
+      uid,
+      serverTime: now,
+    };
+    if (input.includeUploadConfig) {
+      body.kaltura_setting = uploadConfig(s.plain, input.requestScheme, input.account.uuid, input.user.uuid);
+    }
+    return body;
+  }
+}
+
+/** Canvas's `kaltura_setting`: the stored keys, the three partnerservices2 URLs, partner_data. */
+export function uploadConfig(plain: PlainSettings, requestScheme: string, accountUuid: string, userUuid: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const stored = plain as Record<string, unknown>;
+  for (const key of UPLOAD_CONFIG_KEYS) {
+    if (key === 'max_file_size_bytes') {
+      const n = Number(stored[key]);
+      out[key] = Number.isFinite(n) && n > 0 ? stored[key] : DEFAULTS.max_file_size_bytes;
+    } else if (stored[key] !== undefined) {
+      out[key] = stored[key];
+    }
+  }
+  const protocol = typeof stored.protocol === 'string' && stored.protocol !== '' ? stored.protocol : requestScheme;
+  const base = `${protocol}://${String(stored.domain)}/index.php/partnerservices2`;
+  out.uploadUrl = `${base}/upload`;
+  out.entryUrl = `${base}/addEntry`;
+  out.uiconfUrl = `${base}/getuiconf`;
+  out.partner_data = `root_account_uuid=${accountUuid}&user_uuid=${userUuid}`;
+  return out;
+}

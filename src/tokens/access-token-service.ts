@@ -1,0 +1,164 @@
+/**
+ * Issuing, revoking and checking Canvas-style access tokens. A token is stored only as an
+ * HMAC-SHA256 under the keyring's current key; older keys still verify, and a token found under
+ * an older key is re-hashed on use.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { generateAccessToken, looksLikeAccessToken, tokenHint } from '../canvas/access-token-format.js';
+import type { Keyring, KeyringKey } from '../crypto/keyring.js';
+import { TtlCache } from '../cache/ttl-cache.js';
+import type { InvalidationBus } from '../cache/invalidation-bus.js';
+import type { AccessTokenRecord, AccessTokenRepository } from './access-token-repository.js';
+import type { DeveloperKey, DeveloperKeyRepository } from '../developer-keys/developer-key-repository.js';
+import { nowIso } from '../db/time.js';
+
+/** How often `last_used_at` may be written for one token. */
+const LAST_USED_INTERVAL_MS = 10 * 60 * 1000;
+
+/** The outcome of checking a presented token. */
+export type TokenCheck =
+  | { status: 'ok'; token: AccessTokenRecord; developerKey: DeveloperKey | null }
+  | { status: 'invalid' }
+  | { status: 'revoked' }
+  | { status: 'expired'; expiredAt: string };
+
+/** Thrown for a token request that breaks a rule (bad scopes, unknown key …). */
+export class TokenInputError extends Error {}
+
+export interface CreateTokenInput {
+  userId: number;
+  realUserId?: number | null;
+  developerKeyId?: number | null;
+  scopes?: string[];
+  expiresAt?: string | null;
+  purpose?: string | null;
+}
+
+function hashWith(key: KeyringKey, token: string): string {
+  return createHmac('sha256', key.tokenHashKey).update(token, 'utf8').digest('hex');
+}
+
+function sameHex(a: string, b: string): boolean {
+  const ab = Buffer.from(a, 'hex');
+  const bb = Buffer.from(b, 'hex');
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/** Tokens: create, revoke, authenticate. */
+export class AccessTokenService {
+  /** presented-token hash (current key) → record */
+  private readonly byHash: TtlCache<string, AccessTokenRecord | null>;
+  private readonly keys: TtlCache<number, DeveloperKey | null>;
+
+  constructor(
+    private readonly tokens: AccessTokenRepository,
+    private readonly developerKeys: DeveloperKeyRepository,
+    private readonly keyring: Keyring,
+    private readonly knownScopes: () => ReadonlySet<string>,
+    private readonly bus: InvalidationBus,
+    cacheTtlMs: number,
+    private readonly onBackgroundError: (err: unknown) => void = () => {},
+  ) {
+    this.byHash = new TtlCache(cacheTtlMs);
+    this.keys = new TtlCache(cacheTtlMs, 10_000);
+    bus.subscribe((topic, key) => {
+      if (topic === 'token') {
+        const id = Number(key);
+        this.byHash.deleteWhere((rec) => rec === null || rec.id === id);
+      } else if (topic === 'developer-key') {
+        this.keys.delete(Number(key));
+        this.byHash.deleteWhere((rec) => rec === null || rec.developerKeyId === Number(key));
+      }
+    });
+  }
+
+  /** Creates a token and returns it in the clear, the only time it is ever visible. */
+  async create(input: CreateTokenInput): Promise<{ token: string; record: AccessTokenRecord }> {
+    let scopes = [...new Set(input.scopes ?? [])];
+    const known = this.knownScopes();
+    for (const s of scopes) if (!known.has(s)) throw new TokenInputError(`unknown scope: ${s}`);
+    if (input.developerKeyId != null) {
+      const key = await this.developerKeys.findById(input.developerKeyId);
+      if (!key || key.workflowState === 'deleted') throw new TokenInputError(`developer key ${input.developerKeyId} not found`);
+      if (key.workflowState !== 'active') throw new TokenInputError(`developer key ${input.developerKeyId} is not active`);
+      if (key.requireScopes) {
+        if (scopes.length === 0) scopes = [...key.scopes];
+        const outside = scopes.filter((s) => !key.scopes.includes(s));
+        if (outside.length > 0) throw new TokenInputError(`requested scopes must match scopes on developer key: ${outside.join(', ')}`);
+      }
+    }
+    if (input.expiresAt != null && Number.isNaN(Date.parse(input.expiresAt))) throw new TokenInputError('expires_at must be an ISO 8601 time');
+    const token = generateAccessToken();
+    const record = await this.tokens.insert({
+      userId: input.userId,
+      realUserId: input.realUserId ?? null,
+      developerKeyId: input.developerKeyId ?? null,
+      cryptedToken: hashWith(this.keyring.current, token),
+      tokenKeyId: this.keyring.current.id,
+      hint: tokenHint(token),
+      purpose: input.purpose ?? null,
+      scopes,
+      expiresAt: input.expiresAt != null ? new Date(input.expiresAt).toISOString() : null,
+    });
+    return { token, record };
+  }
+
+  /** Revokes (soft-deletes) a token; true when it was active. */
+  async revoke(id: number): Promise<boolean> {
+    const changed = await this.tokens.revoke(id);
+    this.bus.publish('token', String(id));
+    return changed;
+  }
+
+  /** Checks a presented token: known, not revoked, not expired, its developer key active. */
+  async check(presented: string, now: number = Date.now()): Promise<TokenCheck> {
+    if (!looksLikeAccessToken(presented)) return { status: 'invalid' };
+    const currentHash = hashWith(this.keyring.current, presented);
+    let record = this.byHash.get(currentHash);
+    if (record === undefined) {
+      record = await this.lookup(presented, currentHash);
+      this.byHash.set(currentHash, record);
+    }
+    if (!record) return { status: 'invalid' };
+    // Constant-time comparison of the stored hash with the presented token's hash.
+    const key = this.keyring.byId(record.tokenKeyId);
+    if (!key || !sameHex(record.cryptedToken, hashWith(key, presented))) return { status: 'invalid' };
+    if (record.workflowState === 'deleted') return { status: 'revoked' };
+    if (record.expiresAt !== null && Date.parse(record.expiresAt) <= now) return { status: 'expired', expiredAt: record.expiresAt };
+    let developerKey: DeveloperKey | null = null;
+    if (record.developerKeyId !== null) {
+      developerKey = await this.developerKey(record.developerKeyId);
+      if (!developerKey || developerKey.workflowState !== 'active') return { status: 'invalid' };
+    }
+    this.noteUse(record, now);
+    return { status: 'ok', token: record, developerKey };
+  }
+
+  private async lookup(presented: string, currentHash: string): Promise<AccessTokenRecord | null> {
+    const hashes = [currentHash, ...this.keyring.all.slice(1).map((k) => hashWith(k, presented))];
+    const record = await this.tokens.findByHashes(hashes);
+    if (!record) return null;
+    if (record.tokenKeyId !== this.keyring.current.id && this.keyring.byId(record.tokenKeyId)) {
+      await this.tokens.rehash(record.id, currentHash, this.keyring.current.id);
+      return { ...record, cryptedToken: currentHash, tokenKeyId: this.keyring.current.id };
+    }
+    return record;
+  }
+
+  private async developerKey(id: number): Promise<DeveloperKey | null> {
+    let key = this.keys.get(id);
+    if (key === undefined) {
+      key = (await this.developerKeys.findById(id)) ?? null;
+      this.keys.set(id, key);
+    }
+    return key;
+  }
+
+  /** Writes last_used_at at most every 10 minutes per token, off the request's path. */
+  private noteUse(record: AccessTokenRecord, now: number): void {
+    if (record.lastUsedAt !== null && now - Date.parse(record.lastUsedAt) < LAST_USED_INTERVAL_MS) return;
+    const at = nowIso(new Date(now));
+    record.lastUsedAt = at;
+    this.tokens.touch(record.id, at).catch(this.onBackgroundError);
+  }
+}

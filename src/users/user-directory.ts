@@ -1,0 +1,52 @@
+/**
+ * Cached answers the auth layer needs on every request: who a user is, and whether they have
+ * an active login in a root account.
+ */
+import { TtlCache } from '../cache/ttl-cache.js';
+import type { InvalidationBus } from '../cache/invalidation-bus.js';
+import type { AdminRole, User, UserRepository } from './user-repository.js';
+
+/** Read-mostly view of users for authentication. */
+export class UserDirectory {
+  private readonly users: TtlCache<number, User | null>;
+  private readonly logins: TtlCache<string, boolean>;
+
+  constructor(private readonly repo: UserRepository, bus: InvalidationBus, cacheTtlMs: number) {
+    this.users = new TtlCache(cacheTtlMs);
+    this.logins = new TtlCache(cacheTtlMs);
+    bus.subscribe((topic, key) => {
+      if (topic !== 'user') return;
+      this.users.delete(Number(key));
+      this.logins.deleteWhere((_v, k) => k.startsWith(`${key}:`));
+    });
+  }
+
+  async user(id: number): Promise<User | null> {
+    let u = this.users.get(id);
+    if (u === undefined) {
+      u = (await this.repo.findById(id)) ?? null;
+      this.users.set(id, u);
+    }
+    return u;
+  }
+
+  /** True when the user has an active login (pseudonym) in the root account. */
+  async hasActiveLogin(userId: number, accountId: number): Promise<boolean> {
+    const key = `${userId}:${accountId}`;
+    let ok = this.logins.get(key);
+    if (ok === undefined) {
+      ok = await this.repo.hasActiveLogin(userId, accountId);
+      this.logins.set(key, ok);
+    }
+    return ok;
+  }
+
+  /** The user's admin role in the account (not cached: used on rare masquerade requests). */
+  adminRole(userId: number, accountId: number): Promise<AdminRole | undefined> {
+    return this.repo.adminRole(userId, accountId);
+  }
+
+  findBySisUserId(accountId: number, sisUserId: string): Promise<User | undefined> {
+    return this.repo.findBySisUserId(accountId, sisUserId);
+  }
+}
