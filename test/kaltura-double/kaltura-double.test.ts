@@ -287,6 +287,17 @@ describe('session.startWidgetSession, session.get, session.end', () => {
     }
   });
 
+  it('checks iprestrict / urirestrict privileges against the caller', async () => {
+    const ipKs = generateKs({ partnerId: PARTNER, secret: ADMIN, type: 2, privileges: 'iprestrict:10.9.8.7', now: clock });
+    const ip = JSON.parse(await (await post('/api_v3/service/session/action/get', { ks: ipKs, format: 1 })).text()) as { message: string };
+    expect(ip.message).toBe('Invalid KS "EXCEEDED_RESTRICTED_IP", Error "-1,INVALID_STR"');
+    const okIp = generateKs({ partnerId: PARTNER, secret: ADMIN, type: 2, privileges: 'iprestrict:127.0.0.1', now: clock });
+    expect(JSON.parse(await (await post('/api_v3/service/session/action/get', { ks: okIp, format: 1 })).text())).toMatchObject({ sessionType: 2 });
+    const uriKs = generateKs({ partnerId: PARTNER, secret: ADMIN, type: 2, privileges: 'urirestrict:/elsewhere/*', now: clock });
+    const uri = JSON.parse(await (await post('/api_v3/service/session/action/get', { ks: uriKs, format: 1 })).text()) as { message: string };
+    expect(uri.message).toBe('Invalid KS "EXCEEDED_RESTRICTED_URI", Error "-1,INVALID_STR"');
+  });
+
   it('honours the double clock: a KS expires when the clock passes it', async () => {
     const ks = ksOf(await startSession({ secret: ADMIN, partnerId: PARTNER, type: 2, expiry: 60 }));
     expect(JSON.parse(await (await post('/api_v3/service/session/action/get', { ks, format: 1 })).text())).toMatchObject({ sessionType: 2 });
