@@ -136,7 +136,7 @@ export interface KalturaDouble {
   clearFaults(): void;
   /** `METHOD url` of every recorded request */
   requestLines(): string[];
-  /** recorded requests whose URL (where 'url') or URL/body/headers (where 'any') contain `text` */
+  /** recorded requests whose URL ('url'), body ('body') or URL, body or headers ('any', the default) contain `text` */
   requestsContaining(text: string, where?: 'url' | 'body' | 'any'): RecordedRequest[];
   /** forget recorded requests, uploads, entries and sessions (partners, tokens and faults stay) */
   clearRecords(): void;
@@ -583,10 +583,11 @@ export async function startKalturaDouble(options: KalturaDoubleOptions = {}): Pr
     requestLines: () => requests.map((r) => r.line),
     requestsContaining(text, where = 'any') {
       return requests.filter((r) => {
-        if (r.url.includes(text)) return true;
-        if (where === 'url') return false;
-        if (r.bodyText.includes(text)) return true;
-        return Object.values(r.headers).some((v) => (Array.isArray(v) ? v.join('\n') : (v ?? '')).includes(text));
+        const inUrl = r.url.includes(text);
+        const inBody = r.bodyText.includes(text);
+        if (where === 'url') return inUrl;
+        if (where === 'body') return inBody;
+        return inUrl || inBody || Object.values(r.headers).some((v) => (Array.isArray(v) ? v.join('\n') : (v ?? '')).includes(text));
       });
     },
     clearRecords() {
