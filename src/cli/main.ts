@@ -4,6 +4,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerKsCommands } from './ks-command.js';
+import { registerServeCommands } from './serve-command.js';
+import { registerAccountCommands } from './accounts-command.js';
+import { registerUserCommands } from './users-command.js';
+import { registerDeveloperKeyCommands } from './developer-keys-command.js';
+import { registerTokenCommands } from './tokens-command.js';
+import { registerSettingsCommands } from './settings-command.js';
+import { registerAuditCommands } from './audit-command.js';
 
 /** A problem with what the user typed: printed without a stack trace. */
 export class UsageError extends Error {
@@ -19,6 +26,13 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError();
+  registerServeCommands(program, io);
+  registerAccountCommands(program, io);
+  registerUserCommands(program, io);
+  registerDeveloperKeyCommands(program, io);
+  registerTokenCommands(program, io);
+  registerSettingsCommands(program, io);
+  registerAuditCommands(program, io);
   registerKsCommands(program, io);
   return program;
 }

@@ -1,0 +1,48 @@
+/** Shared plumbing of the CLI's database commands: open the context, run, print, close. */
+import { loadConfig } from '../config.js';
+import { openContext } from '../bootstrap.js';
+import type { AppContext } from '../app-context.js';
+import { UsageError, type CliIo } from './main.js';
+
+/** Runs `fn` with an open context (database from DATABASE_URL) and closes it afterwards. */
+export async function withContext<T>(io: CliIo, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const ctx = await openContext(config, (m) => io.err(`warning: ${m}\n`));
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Prints `value` as JSON (with --json) or as `human` text. */
+export function print(io: CliIo, json: boolean | undefined, value: unknown, human: string): void {
+  io.out(json ? `${JSON.stringify(value)}\n` : `${human}\n`);
+}
+
+/** Parses a positive integer option or argument. */
+export function positiveInt(name: string) {
+  return (value: string): number => {
+    if (!/^\d{1,15}$/.test(value) || Number(value) < 1) throw new UsageError(`${name} must be a positive integer, got "${value}"`);
+    return Number(value);
+  };
+}
+
+/** Collects a repeatable option into an array. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Parses an ISO-8601 time option. */
+export function isoTime(name: string) {
+  return (value: string): string => {
+    const t = Date.parse(value);
+    if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new UsageError(`${name} must be an ISO 8601 time, got "${value}"`);
+    return new Date(t).toISOString();
+  };
+}

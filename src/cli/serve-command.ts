@@ -1,0 +1,46 @@
+/** `canvas-kaltura serve` and `canvas-kaltura migrate`. */
+import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { connectDatabase } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { closeOnSignals, startServer } from '../http/server-runner.js';
+import { UsageError, type CliIo } from './main.js';
+import { positiveInt, print } from './cli-context.js';
+
+/** Adds `serve` and `migrate`. */
+export function registerServeCommands(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('run the HTTP service (same as npm start)')
+    .option('--port <n>', 'port to listen on (PORT)', (v) => (v === '0' ? 0 : positiveInt('--port')(v)))
+    .option('--host <h>', 'address to listen on (HOST)')
+    .action(async (opts: { port?: number; host?: string }) => {
+      let config;
+      try {
+        config = loadConfig();
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      if (opts.port !== undefined) config.port = opts.port;
+      if (opts.host !== undefined) config.host = opts.host;
+      const server = await startServer(config, (t) => io.out(t));
+      closeOnSignals(server);
+      // Keep running until a signal closes the server.
+      await new Promise<void>((resolve) => server.app.server.once('close', () => resolve()));
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const config = loadConfig();
+      const db = await connectDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+      try {
+        const applied = await migrateToLatest(db);
+        print(io, opts.json, { applied }, applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+      } finally {
+        await db.close();
+      }
+    });
+}
