@@ -24,6 +24,7 @@ import { LocalSessionIssuer } from './kaltura/issuers/local-issuer.js';
 import type { SessionIssuer } from './kaltura/issuers/session-issuer.js';
 import type { SessionMode } from './settings/kaltura-settings.js';
 import { knownScopes } from './http/route-scopes.js';
+import { createKalturaConnectivity } from './kaltura/kaltura-connectivity.js';
 
 /** Everything a request handler or a CLI command may use. */
 export interface AppContext {
@@ -67,8 +68,10 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
   const userDirectory = new UserDirectory(users, bus, ttl);
   const settings = new SettingsService(new SettingsRepository(db.kysely), keyring, bus, ttl);
   const audit = new SessionAuditRepository(db.kysely);
+  const connectivity = createKalturaConnectivity(config, bus);
+  if (connectivity.checker) settings.useChecker(connectivity.checker);
   const issuers = new Map<SessionMode, SessionIssuer>([['local', new LocalSessionIssuer()]]);
-  for (const issuer of options.issuers ?? []) issuers.set(issuer.mode, issuer);
+  for (const issuer of [...connectivity.issuers, ...(options.issuers ?? [])]) issuers.set(issuer.mode, issuer);
   return {
     config,
     db,
@@ -86,6 +89,9 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
     authenticator: new Authenticator(tokens, userDirectory),
     kaltura: new KalturaService(settings, issuers, audit, options.clock),
     issuers,
-    close: () => bus.close(),
+    close: async () => {
+      await connectivity.close();
+      await bus.close();
+    },
   };
 }
