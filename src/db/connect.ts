@@ -16,6 +16,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: DialectName;
+  /** PostgreSQL schema chosen by the URL's `schema` parameter, else null (the default search path) */
+  schema: string | null;
   /** Closes every connection. */
   close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ function connectSqlite(path: string): Db {
   return {
     kysely,
     dialect: 'sqlite',
+    schema: null,
     close: async () => {
       await kysely.destroy();
     },
@@ -74,7 +77,7 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<Db
     connectionString: parsed.toString(),
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5000,
-    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // A dropped connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
@@ -82,6 +85,7 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<Db
   return {
     kysely,
     dialect: 'postgres',
+    schema: schema || null,
     close: async () => {
       await kysely.destroy();
     },

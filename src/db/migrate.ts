@@ -18,7 +18,8 @@ function provider(db: Db): MigrationProvider {
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db: db.kysely, provider: provider(db) });
+  // Kysely's introspection sees every schema; name ours so its bookkeeping tables are found there.
+  const migrator = new Migrator({ db: db.kysely, provider: provider(db), ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
