@@ -43,12 +43,12 @@ describe('first start and running service', () => {
       expect(set.code, set.stderr).toBe(0);
       const seen = await eventually(async () => {
         const r = await fetch(`${svc.url}/api/v1/services/kaltura`, { headers: auth });
-        return (await r.json()).enabled === true;
+        return ((await r.json()) as { enabled: boolean }).enabled === true;
       }, 5000);
       expect(seen).toBe(true);
       const session = await fetch(`${svc.url}/api/v1/services/kaltura_session`, { method: 'POST', headers: auth });
       expect(session.status).toBe(200);
-      expect((await session.json()).uid).toBe('1_1');
+      expect(((await session.json()) as { uid: string }).uid).toBe('1_1');
 
       // a token revoked through the CLI stops working within 5 s
       const revoke = await cli('tokens', 'revoke', '1');

@@ -16,6 +16,19 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
+/** A route as Fastify registered it. */
+export interface RegisteredRoute {
+  method: string;
+  path: string;
+  hasSchema: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: RegisteredRoute[];
+  }
+}
+
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Logger options with redaction of credentials, shared by the server and tests. */
@@ -56,6 +69,14 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+  });
+
+  // Every route, as registered: the scope registry and the OpenAPI check read this.
+  const routes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) routes.push({ method: String(method), path: route.url, hasSchema: route.schema !== undefined });
   });
 
   // JSON: an empty body counts as no parameters (clients POST with no body).
