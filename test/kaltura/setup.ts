@@ -14,6 +14,9 @@ export const APP_TOKEN = { id: '0_apptok01', token: 'APPtoken-secret-0123456789a
 export const TIMEOUT_MS = 300;
 export const HOST = 'school.example.edu';
 
+/** An injected response. */
+export type Injected = Awaited<ReturnType<TestApp['app']['inject']>>;
+
 export interface Harness {
   t: TestApp;
   kaltura: KalturaDouble;
@@ -21,9 +24,9 @@ export interface Harness {
   breakers: CircuitBreakerRegistry;
   appTokenIssuer: AppTokenSessionIssuer;
   /** POST /api/v1/services/kaltura_session as the seeded user */
-  session(query?: string): ReturnType<TestApp['app']['inject']>;
+  session(query?: string): Promise<Injected>;
   /** GET /api/v1/services/kaltura as the seeded user */
-  config(): ReturnType<TestApp['app']['inject']>;
+  config(): Promise<Injected>;
   /** settings that point at the double (a key given as undefined is left out) */
   settingsFor(mode: 'local' | 'remote' | 'app_token', extra?: Record<string, unknown>): Record<string, unknown>;
   close(): Promise<void>;

@@ -6,7 +6,7 @@
 import { appTokenHash, decodeKsUnverified } from '../../ks/index.js';
 import { Deadline, DeadlineExceeded, raceSignal } from '../deadline.js';
 import { KalturaApiClient, endpointOf, kalturaApiError, unexpectedResult, type KalturaEndpoint } from '../kaltura-api-client.js';
-import { kalturaNotConfigured, kalturaTimeout } from '../kaltura-errors.js';
+import { KalturaError, kalturaNotConfigured, kalturaTimeout } from '../kaltura-errors.js';
 import { asKs, prop } from '../kaltura-response.js';
 import { InMemoryWidgetSessionCache, type WidgetSession, type WidgetSessionCache } from '../widget-session-cache.js';
 import type { IssuedSession, SessionIssuer, SessionRequest } from './session-issuer.js';
@@ -96,26 +96,32 @@ export class AppTokenSessionIssuer implements SessionIssuer {
       const cached = await this.cache.get(key).catch(() => undefined);
       if (cached && cached.useUntil > this.now()) return cached;
     }
-    let pending = this.inflight.get(key);
-    if (!pending) {
-      pending = this.startWidgetSession(endpoint, key, partnerId, deadline.timeoutMs).finally(() => this.inflight.delete(key));
-      this.inflight.set(key, pending);
-    }
-    try {
-      return await raceSignal(pending, deadline.signal);
-    } catch (err) {
-      if (err instanceof DeadlineExceeded) throw kalturaTimeout(deadline.timeoutMs);
-      throw err;
+    for (;;) {
+      let pending = this.inflight.get(key);
+      const joined = pending !== undefined;
+      if (!pending) {
+        pending = this.startWidgetSession(endpoint, key, partnerId, deadline).finally(() => this.inflight.delete(key));
+        this.inflight.set(key, pending);
+      }
+      try {
+        return await raceSignal(pending, deadline.signal);
+      } catch (err) {
+        if (err instanceof DeadlineExceeded) throw kalturaTimeout(deadline.timeoutMs);
+        // the call we joined ran out of its starter's time, not ours: start our own if time allows
+        const enough = Math.min(100, deadline.timeoutMs / 4);
+        if (joined && err instanceof KalturaError && err.reason === 'timeout' && deadline.remainingMs() > enough) continue;
+        throw err;
+      }
     }
   }
 
-  private async startWidgetSession(endpoint: KalturaEndpoint, key: string, partnerId: string, timeoutMs: number): Promise<WidgetSession> {
+  private async startWidgetSession(endpoint: KalturaEndpoint, key: string, partnerId: string, deadline: Deadline): Promise<WidgetSession> {
     const answer = await this.client.call({
       endpoint,
       service: 'session',
       action: 'startWidgetSession',
       params: { widgetId: `_${partnerId}`, expiry: String(this.widgetExpiry) },
-      deadline: new Deadline(timeoutMs),
+      deadline,
       sensitive: [],
     });
     if (!answer.ok) throw kalturaApiError(answer, []);
