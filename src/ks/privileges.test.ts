@@ -28,7 +28,7 @@ describe('parsePrivileges', () => {
 describe('buildPrivileges', () => {
   it('writes name:value/value or the name alone', () => {
     expect(buildPrivileges({ sview: ['0_a', '0_b'], list: '*', enableentitlement: [] })).toBe('sview:0_a/0_b,list:*,enableentitlement');
-    expect(buildPrivileges(new Map([['edit', ['1']], ['x', '']]))).toBe('edit:1,x');
+    expect(buildPrivileges(new Map<string, string[] | string>([['edit', ['1']], ['x', '']]))).toBe('edit:1,x');
     expect(buildPrivileges([['iprestrict', ['1.2.3.4']]])).toBe('iprestrict:1.2.3.4');
   });
 

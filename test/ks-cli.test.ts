@@ -1,0 +1,182 @@
+/**
+ * The real built CLI (`bin/canvas-kaltura.js` over a `tsc -p tsconfig.build.json` build), spawned
+ * as a process: stdout, stderr and exit codes of `ks generate` and `ks inspect`, and the built
+ * library entry `canvas-kaltura-services/ks` with its type declarations.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Built into a private temp folder (with the project's node_modules linked) so the real dist/ is left alone.
+const out = mkdtempSync(join(tmpdir(), 'ks-cli-'));
+const bin = join(out, 'bin', 'canvas-kaltura.js');
+const vectors = JSON.parse(readFileSync(join(root, 'src/ks/testdata/ks-vectors.json'), 'utf8')) as {
+  vectors: Array<{ id: string; ks: string; validate_with: { partner_id: number; admin_secrets: string } }>;
+};
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 20_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  mkdirSync(join(out, 'bin'), { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'), 'dir');
+  writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
+  // Other folders may be mid-edit and fail type checking; tsc still emits, so only the output matters.
+  spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(out, 'dist'), '--tsBuildInfoFile', join(out, '.tsbuildinfo')], { cwd: root, encoding: 'utf8' });
+  copyFileSync(join(root, 'bin', 'canvas-kaltura.js'), bin);
+  expect(existsSync(join(out, 'dist', 'cli', 'main.js'))).toBe(true);
+}, 120_000);
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('canvas-kaltura ks generate', () => {
+  it('prints the KS alone; defaults v2, type 0, 86400 s', () => {
+    const before = Math.floor(Date.now() / 1000);
+    const g = cli('ks', 'generate', '--partner-id', '1234', '--secret', 'adm1n', '--user', 'john doe', '--privileges', 'sview:*');
+    expect(g.code).toBe(0);
+    expect(g.stdout).toMatch(/^djJ8[A-Za-z0-9_-]+=*\n$/);
+    const i = cli('ks', 'inspect', g.stdout.trim(), '--partner-id', '1234', '--secret', 'adm1n', '--json');
+    expect(i.code).toBe(0);
+    const parsed = JSON.parse(i.stdout);
+    expect(parsed).toMatchObject({ valid: true, error: null, version: 2, partnerId: '1234', type: 0, userId: 'john doe', privileges: 'sview:*' });
+    expect(parsed.validUntil).toBeGreaterThanOrEqual(before + 86400);
+    expect(parsed.validUntil).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 86400);
+  });
+
+  it('honours --version 1, --type 2, --expiry (also negative)', () => {
+    const g = cli('ks', 'generate', '--partner-id', '99', '--secret', 's', '--version', '1', '--type', '2', '--expiry', '-60');
+    expect(g.code).toBe(0);
+    const i = JSON.parse(cli('ks', 'inspect', g.stdout.trim(), '--partner-id', '99', '--secret', 's', '--json').stdout);
+    expect(i).toMatchObject({ valid: false, error: 'EXPIRED', version: 1, type: 2, userId: '' });
+  });
+
+  it.each([
+    [['--secret', 's'], /partner-id/],
+    [['--partner-id', 'abc', '--secret', 's'], /integer/],
+    [['--partner-id', '1', '--secret', 's', '--type', '1'], /choices/],
+    [['--partner-id', '1', '--secret', 's', '--version', '3'], /choices/],
+    [['--partner-id', '1', '--secret', 's', '--expiry', '1.5'], /integer/],
+    [['--partner-id', '1', '--secret', 'a,b'], /comma/],
+    [['--partner-id', '1', '--secret', ''], /empty/],
+    [['--partner-id', '1', '--secret', 's', '--privileges', '_u:x'], /reserved/],
+  ])('bad usage %j exits 2 with a message', (args, message) => {
+    const r = cli('ks', 'generate', ...args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('canvas-kaltura ks inspect', () => {
+  const first = vectors.vectors.find((v) => v.id.startsWith('002'))!;
+  const tampered = vectors.vectors.find((v) => v.id.startsWith('086'))!;
+  const v1 = vectors.vectors.find((v) => v.id.startsWith('005'))!;
+
+  it('prints one JSON object with the fields and exit 0 for a valid vector', () => {
+    const r = cli('ks', 'inspect', first.ks, '--partner-id', '1234', '--secret', 'wrong', '--secret', first.validate_with.admin_secrets, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      valid: true,
+      error: null,
+      version: 2,
+      partnerId: '1234',
+      validUntil: 2111153584,
+      type: 2,
+      userId: 'user1',
+      privileges: '',
+      rand: 'b7ca3f644f35760c99bf60023cc51cb9',
+      hash: '6b49790ad2aed07b7479bfecaa577261465e37d5',
+      verified: true,
+    });
+  });
+
+  it('exit 1 with INVALID_STR and null fields for a tampered KS, a KS of another partner, garbage', () => {
+    for (const [ks, pid] of [[tampered.ks, '1234'], [first.ks, '5678'], ['!!!not*base64!!!', '1234'], ['', '1234']] as const) {
+      const r = cli('ks', 'inspect', ks, '--partner-id', pid, '--secret', first.validate_with.admin_secrets, '--json');
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ valid: false, error: 'INVALID_STR', version: null, partnerId: null, userId: null });
+    }
+  });
+
+  it('checks restrictions only when their option is given', () => {
+    const g = cli('ks', 'generate', '--partner-id', '1', '--secret', 's', '--privileges', 'iprestrict:10.0.0.1,urirestrict:/api_v3/*').stdout.trim();
+    const base = ['ks', 'inspect', g, '--partner-id', '1', '--secret', 's', '--json'];
+    expect(cli(...base).code).toBe(0);
+    expect(JSON.parse(cli(...base, '--remote-addr', '10.0.0.2').stdout).error).toBe('EXCEEDED_RESTRICTED_IP');
+    expect(cli(...base, '--remote-addr', '10.0.0.1', '--request-uri', '/api_v3/service/x').code).toBe(0);
+    const uri = cli(...base, '--request-uri', '/other');
+    expect(uri.code).toBe(1);
+    expect(JSON.parse(uri.stdout).error).toBe('EXCEEDED_RESTRICTED_URI');
+  });
+
+  it('without --secret decodes v1 fully, v2 only its prefix, and says it could not verify', () => {
+    const r1 = cli('ks', 'inspect', v1.ks, '--json');
+    expect(r1.code).toBe(1);
+    expect(JSON.parse(r1.stdout)).toMatchObject({ valid: false, verified: false, version: 1, partnerId: '1234', userId: 'john doe', validUntil: 2111153584 });
+    expect(r1.stderr).toMatch(/could not verify/);
+    const r2 = cli('ks', 'inspect', first.ks, '--json');
+    expect(JSON.parse(r2.stdout)).toMatchObject({ valid: false, verified: false, version: 2, partnerId: '1234', userId: null, hash: null });
+    expect(r2.stderr).toMatch(/could not verify/);
+  });
+
+  it('prints readable lines without --json', () => {
+    const r = cli('ks', 'inspect', first.ks, '--partner-id', '1234', '--secret', first.validate_with.admin_secrets);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^valid: true$/m);
+    expect(r.stdout).toMatch(/^userId: user1$/m);
+  });
+
+  it.each([
+    [['--partner-id', '1234']],
+    [['--secret', 's']],
+    [['--partner-id', 'x', '--secret', 's']],
+    [['--bogus']],
+  ])('bad usage %j exits 2', (args) => {
+    const r = cli('ks', 'inspect', first.ks, ...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toBe('');
+  });
+
+  it('missing KS argument exits 2', () => {
+    expect(cli('ks', 'inspect').code).toBe(2);
+  });
+});
+
+describe('library entry canvas-kaltura-services/ks', () => {
+  it('is mapped in package.json and built with type declarations', async () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(pkg.exports['./ks']).toEqual({ types: './dist/ks/index.d.ts', import: './dist/ks/index.js' });
+    const dts = readFileSync(join(out, 'dist', 'ks', 'index.d.ts'), 'utf8');
+    for (const name of ['generateKs', 'parseKs', 'decodeKsUnverified', 'parsePrivileges', 'buildPrivileges', 'phpUrlencode', 'appTokenHash', 'ksTail', 'KS_ERROR_CODES', 'ParsedKs', 'KsError']) {
+      expect(dts).toContain(name);
+    }
+    const lib = await import(pathToFileURL(join(out, 'dist', 'ks', 'index.js')).href);
+    const ks = lib.generateKs({ partnerId: 5, secret: 's' });
+    expect(lib.parseKs(ks, { adminSecretsFor: () => ['s'] }).valid).toBe(true);
+    expect(lib.KS_ERROR_CODES).toEqual({ INVALID_STR: -1, EXPIRED: -5, EXCEEDED_RESTRICTED_IP: -9, EXCEEDED_RESTRICTED_URI: -11 });
+  });
+
+  it('imports nothing at run time beyond node:crypto and node:buffer', () => {
+    const dir = join(root, 'src', 'ks');
+    const files = readFileSync(join(dir, 'index.ts'), 'utf8').match(/'\.\/[^']+'/g)!;
+    const seen = new Set<string>();
+    const queue = files.map((f) => f.slice(3, -4) + '.ts');
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const source = readFileSync(join(dir, file), 'utf8');
+      for (const [, spec] of source.matchAll(/^import (?!type )[^;]*? from '([^']+)'/gm)) {
+        if (spec!.startsWith('./')) queue.push(spec!.slice(2).replace(/\.js$/, '.ts'));
+        else expect(['node:crypto', 'node:buffer']).toContain(spec);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(5);
+  });
+});
