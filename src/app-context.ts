@@ -25,6 +25,8 @@ import type { SessionIssuer } from './kaltura/issuers/session-issuer.js';
 import type { SessionMode } from './settings/kaltura-settings.js';
 import { knownScopes } from './http/route-scopes.js';
 import { createKalturaConnectivity } from './kaltura/kaltura-connectivity.js';
+import type { WidgetSessionCache } from './kaltura/widget-session-cache.js';
+import type { SharedRedis } from './redis/shared-redis.js';
 
 /** Everything a request handler or a CLI command may use. */
 export interface AppContext {
@@ -44,6 +46,8 @@ export interface AppContext {
   authenticator: Authenticator;
   kaltura: KalturaService;
   issuers: Map<SessionMode, SessionIssuer>;
+  /** the Redis connection shared by instances (REDIS_URL), when configured */
+  redis?: SharedRedis;
   /** Closes what the context opened (not the database, which its opener closes). */
   close(): Promise<void>;
 }
@@ -54,6 +58,10 @@ export interface ContextOptions {
   issuers?: SessionIssuer[];
   clock?: () => number;
   onBackgroundError?: (err: unknown) => void;
+  /** where app-token widget sessions live (default: in this process) */
+  widgetSessions?: WidgetSessionCache;
+  /** the shared Redis connection, exposed to the HTTP layer (rate limits, readiness) */
+  redis?: SharedRedis;
 }
 
 /** Builds the context over an open database. */
@@ -68,7 +76,7 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
   const userDirectory = new UserDirectory(users, bus, ttl);
   const settings = new SettingsService(new SettingsRepository(db.kysely), keyring, bus, ttl);
   const audit = new SessionAuditRepository(db.kysely);
-  const connectivity = createKalturaConnectivity(config, bus);
+  const connectivity = createKalturaConnectivity(config, bus, options.widgetSessions ? { appToken: { cache: options.widgetSessions } } : {});
   if (connectivity.checker) settings.useChecker(connectivity.checker);
   const issuers = new Map<SessionMode, SessionIssuer>([['local', new LocalSessionIssuer()]]);
   for (const issuer of [...connectivity.issuers, ...(options.issuers ?? [])]) issuers.set(issuer.mode, issuer);
@@ -89,6 +97,7 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
     authenticator: new Authenticator(tokens, userDirectory),
     kaltura: new KalturaService(settings, issuers, audit, options.clock),
     issuers,
+    ...(options.redis ? { redis: options.redis } : {}),
     close: async () => {
       await connectivity.close();
       await bus.close();

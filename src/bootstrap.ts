@@ -7,6 +7,7 @@ import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loadKeyring } from './crypto/load-keyring.js';
 import { createAppContext, type AppContext, type ContextOptions } from './app-context.js';
+import { openSharedRedis } from './redis/shared-redis.js';
 
 /** Opens the database, migrates it, loads the keys and builds the context. */
 export async function openContext(config: Config, warn: (m: string) => void, options: ContextOptions = {}): Promise<AppContext> {
@@ -18,10 +19,13 @@ export async function openContext(config: Config, warn: (m: string) => void, opt
     await db.close();
     throw err;
   }
-  const ctx = createAppContext(config, db, keyring, options);
+  // REDIS_URL: invalidations, widget sessions and rate limits shared with the other instances.
+  const redis = config.redisUrl && !options.bus ? openSharedRedis(config.redisUrl, config.redisPrefix, (_level, m) => warn(m)) : undefined;
+  const ctx = createAppContext(config, db, keyring, redis ? { widgetSessions: redis.widgetSessions, ...options, bus: redis.bus, redis } : options);
   const close = ctx.close;
   ctx.close = async () => {
     await close();
+    await redis?.close();
     await db.close();
   };
   return ctx;

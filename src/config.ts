@@ -25,6 +25,7 @@ const schema = z.object({
   TRUST_PROXY: bool.default(false),
   CACHE_TTL_MS: int(0, 5000).default(2000),
   REDIS_URL: z.string().optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and : _ . - only (at most 64)').default('canvas-kaltura:'),
   CORS_ORIGINS: z.string().default(''),
   METRICS_TOKEN: z.string().optional(),
   BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(65536),
@@ -47,6 +48,8 @@ export interface Config {
   /** How long cached tokens, accounts and settings live; the bound on cross-process staleness. */
   cacheTtlMs: number;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+  redisPrefix: string;
   corsOrigins: string[];
   metricsToken: string | undefined;
   bodyLimitBytes: number;
@@ -74,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: c.TRUST_PROXY,
     cacheTtlMs: c.CACHE_TTL_MS,
     redisUrl: c.REDIS_URL,
+    redisPrefix: c.REDIS_PREFIX,
     corsOrigins: c.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     metricsToken: c.METRICS_TOKEN,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
