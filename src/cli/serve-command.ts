@@ -6,6 +6,8 @@ import { migrateToLatest } from '../db/migrate.js';
 import { closeOnSignals, startServer } from '../http/server-runner.js';
 import { UsageError, type CliIo } from './main.js';
 import { positiveInt, print } from './cli-context.js';
+import cluster from 'node:cluster';
+import { runClusterPrimary } from '../cluster/cluster-primary.js';
 
 /** Adds `serve` and `migrate`. */
 export function registerServeCommands(program: Command, io: CliIo): void {
@@ -14,7 +16,8 @@ export function registerServeCommands(program: Command, io: CliIo): void {
     .description('run the HTTP service (same as npm start)')
     .option('--port <n>', 'port to listen on (PORT)', (v) => (v === '0' ? 0 : positiveInt('--port')(v)))
     .option('--host <h>', 'address to listen on (HOST)')
-    .action(async (opts: { port?: number; host?: string }) => {
+    .option('--workers <n>', 'run N worker processes sharing the port (node:cluster); see docs/deployment.md', positiveInt('--workers'))
+    .action(async (opts: { port?: number; host?: string; workers?: number }) => {
       let config;
       try {
         config = loadConfig();
@@ -23,8 +26,14 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       }
       if (opts.port !== undefined) config.port = opts.port;
       if (opts.host !== undefined) config.host = opts.host;
+      if (opts.workers !== undefined && cluster.isPrimary) {
+        io.exitCode = await runClusterPrimary(config, { workers: opts.workers, out: (t) => io.out(t), log: (t) => io.err(t) });
+        return;
+      }
       const server = await startServer(config, (t) => io.out(t));
       closeOnSignals(server);
+      // A worker whose primary is gone stops too (the primary owns the listening socket).
+      if (cluster.isWorker) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
       // Keep running until a signal closes the server.
       await new Promise<void>((resolve) => server.app.server.once('close', () => resolve()));
     });

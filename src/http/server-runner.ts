@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { openContext, seedIfEmpty } from '../bootstrap.js';
+import { openContext, seedIfEmpty, type FirstStart } from '../bootstrap.js';
 import type { AppContext } from '../app-context.js';
 import { buildApp } from './app.js';
 
@@ -21,18 +21,7 @@ export async function startServer(config: Config, out: (text: string) => void = 
   let app: FastifyInstance | undefined;
   try {
     const first = await seedIfEmpty(ctx);
-    if (first) {
-      out(
-        [
-          '',
-          'First start: created the default root account and a site administrator.',
-          `  login: ${first.login} (user id ${first.userId})`,
-          `  access token (shown once, keep it safe): ${first.token}`,
-          '',
-          '',
-        ].join('\n'),
-      );
-    }
+    if (first) announceFirstStart(first, out);
     app = await buildApp(ctx);
     const url = await app.listen({ port: config.port, host: config.host });
     let closing: Promise<void> | undefined;
@@ -77,4 +66,18 @@ export function closeOnSignals(server: RunningServer, graceMs = 10_000): void {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/** Prints what the first start created, the admin token included (the only time it is shown). */
+export function announceFirstStart(first: FirstStart, out: (text: string) => void): void {
+  out(
+    [
+      '',
+      'First start: created the default root account and a site administrator.',
+      `  login: ${first.login} (user id ${first.userId})`,
+      `  access token (shown once, keep it safe): ${first.token}`,
+      '',
+      '',
+    ].join('\n'),
+  );
 }

@@ -1,0 +1,111 @@
+/**
+ * `canvas-kaltura serve --workers N`: the primary process migrates and seeds once, forks N
+ * workers that share the listening port (node:cluster), replaces crashed workers with backoff,
+ * drains every worker on SIGTERM/SIGINT and restarts them one at a time on SIGHUP.
+ * The primary itself serves no requests and holds no database connection while it runs.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { Config } from '../config.js';
+import { openContext } from '../bootstrap.js';
+import { announceFirstStart } from '../http/server-runner.js';
+import { seedIfEmpty } from '../bootstrap.js';
+import { STABLE_AFTER_MS, restartDelay } from './restart-backoff.js';
+
+export interface ClusterOptions {
+  workers: number;
+  /** how long workers may take to drain before they are killed (ms) */
+  graceMs?: number;
+  out(text: string): void;
+  log(text: string): void;
+}
+
+/** Runs the primary until a stop signal has drained every worker; resolves with the exit code. */
+export async function runClusterPrimary(config: Config, options: ClusterOptions): Promise<number> {
+  const log = (m: string) => options.log(`canvas-kaltura primary ${process.pid}: ${m}\n`);
+  // Migrate and seed once, here, before any worker opens the database.
+  const ctx = await openContext({ ...config, redisUrl: undefined }, (m) => options.log(`warning: ${m}\n`));
+  try {
+    const first = await seedIfEmpty(ctx);
+    if (first) announceFirstStart(first, options.out);
+  } finally {
+    await ctx.close();
+  }
+
+  const graceMs = options.graceMs ?? 15_000;
+  const env = { PORT: String(config.port), HOST: config.host, CANVAS_KALTURA_WORKER: '1' };
+  const startedAt = new Map<Worker, number>();
+  const retiring = new Set<Worker>();
+  let crashes = 0;
+  let stopping = false;
+  let rolling = false;
+
+  const fork = (): Worker => {
+    const worker = cluster.fork(env);
+    startedAt.set(worker, Date.now());
+    worker.once('listening', (address) => log(`worker ${worker.process.pid} listening on port ${address.port}`));
+    worker.once('exit', (code, signal) => {
+      const lived = Date.now() - (startedAt.get(worker) ?? Date.now());
+      startedAt.delete(worker);
+      if (retiring.delete(worker) || stopping) return;
+      crashes = lived >= STABLE_AFTER_MS ? 1 : crashes + 1;
+      const delay = restartDelay(crashes);
+      log(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); replacing it in ${delay} ms`);
+      setTimeout(() => {
+        if (!stopping) fork();
+      }, delay);
+    });
+    return worker;
+  };
+
+  const retire = (worker: Worker): Promise<void> =>
+    new Promise((resolve) => {
+      if (worker.isDead()) return resolve();
+      retiring.add(worker);
+      const timer = setTimeout(() => worker.process.kill('SIGKILL'), graceMs);
+      worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      worker.process.kill('SIGTERM');
+    });
+
+  const rollingRestart = async () => {
+    if (rolling || stopping) return;
+    rolling = true;
+    log('SIGHUP: restarting workers one at a time');
+    try {
+      for (const old of [...startedAt.keys()]) {
+        if (stopping) break;
+        const replacement = fork();
+        const up = await new Promise<boolean>((resolve) => {
+          replacement.once('listening', () => resolve(true));
+          replacement.once('exit', () => resolve(false));
+        });
+        if (!up) {
+          log('a replacement worker failed to start; keeping the remaining old workers');
+          break;
+        }
+        await retire(old);
+      }
+    } finally {
+      rolling = false;
+    }
+    log('rolling restart finished');
+  };
+
+  return new Promise<number>((resolve) => {
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log(`${signal}: draining ${startedAt.size} worker(s)`);
+      await Promise.all([...startedAt.keys()].map(retire));
+      log('all workers stopped');
+      resolve(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGHUP', () => void rollingRestart());
+    for (let i = 0; i < options.workers; i++) fork();
+    log(`started ${options.workers} worker(s)`);
+  });
+}
