@@ -9,6 +9,7 @@ import type { AppContext } from '../app-context.js';
 import { installErrorHandler } from './plugins/error-handler.js';
 import { installAuthentication } from './plugins/authentication.js';
 import { servicesRoutes } from './routes/services.js';
+import { adminRoutes } from './routes/admin/index.js';
 import { redactUrl } from './redact.js';
 
 export interface BuildAppOptions {
@@ -94,5 +95,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   installErrorHandler(app, ctx.errorReports);
   installAuthentication(app, ctx.accountResolver, ctx.authenticator);
   await app.register(servicesRoutes, { kaltura: ctx.kaltura, bodyLimit: ctx.config.bodyLimitBytes });
+  await app.register(adminRoutes, { ctx });
   return app;
 }

@@ -8,6 +8,23 @@ import { scopeFor } from '../canvas/scopes.js';
 export const API_ROUTES: ReadonlyArray<readonly [method: string, path: string]> = [
   ['GET', '/api/v1/services/kaltura'],
   ['POST', '/api/v1/services/kaltura_session'],
+  // admin API (src/http/routes/admin)
+  ['POST', '/api/v1/accounts/:account_id/users'],
+  ['GET', '/api/v1/accounts/:account_id/users'],
+  ['GET', '/api/v1/users/:id'],
+  ['POST', '/api/v1/users/:user_id/tokens'],
+  ['GET', '/api/v1/users/:user_id/tokens'],
+  ['DELETE', '/api/v1/users/:user_id/tokens/:id'],
+  ['GET', '/api/v1/accounts/:account_id/developer_keys'],
+  ['POST', '/api/v1/accounts/:account_id/developer_keys'],
+  ['PUT', '/api/v1/developer_keys/:id'],
+  ['DELETE', '/api/v1/developer_keys/:id'],
+  ['GET', '/api/v1/accounts/:account_id/kaltura_settings'],
+  ['PUT', '/api/v1/accounts/:account_id/kaltura_settings'],
+  ['GET', '/api/v1/kaltura_settings'],
+  ['PUT', '/api/v1/kaltura_settings'],
+  ['GET', '/api/v1/accounts/:account_id/kaltura_sessions'],
+  ['GET', '/api/v1/error_reports/:id'],
 ];
 
 const SCOPES: ReadonlySet<string> = new Set(API_ROUTES.map(([m, p]) => scopeFor(m, p)));

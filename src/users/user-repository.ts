@@ -136,6 +136,20 @@ export class UserRepository {
     return (await q.orderBy('id').execute()).map(toLogin);
   }
 
+  /** The non-deleted logins that these users hold in one account (for listings). */
+  async loginsInAccount(userIds: readonly number[], accountId: number): Promise<Login[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('pseudonyms')
+      .selectAll()
+      .where('user_id', 'in', [...userIds])
+      .where('account_id', '=', accountId)
+      .where('workflow_state', '<>', 'deleted')
+      .orderBy('id')
+      .execute();
+    return rows.map(toLogin);
+  }
+
   /** True when the user has an active login in the account. */
   async hasActiveLogin(userId: number, accountId: number): Promise<boolean> {
     const r = await this.db
