@@ -8,6 +8,8 @@ import formbody from '@fastify/formbody';
 import type { AppContext } from '../app-context.js';
 import { installErrorHandler } from './plugins/error-handler.js';
 import { installAuthentication } from './plugins/authentication.js';
+import { installCors } from './plugins/cors.js';
+import { adminConsole } from './plugins/admin-console.js';
 import { servicesRoutes } from './routes/services.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { redactUrl } from './redact.js';
@@ -94,6 +96,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   installErrorHandler(app, ctx.errorReports);
   installAuthentication(app, ctx.accountResolver, ctx.authenticator);
+  await installCors(app, ctx.config.corsOrigins);
+  await app.register(adminConsole, { accountResolver: ctx.accountResolver, settings: ctx.settings });
   await app.register(servicesRoutes, { kaltura: ctx.kaltura, bodyLimit: ctx.config.bodyLimitBytes });
   await app.register(adminRoutes, { ctx });
   return app;

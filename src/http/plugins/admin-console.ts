@@ -1,0 +1,102 @@
+/**
+ * Serves the admin console (web/admin: HTML pages, ES-module scripts, CSS; no build step) and
+ * k5uploader's ESM files for the upload check page, all under a Content-Security-Policy that
+ * allows no inline script or style. The pages talk to the admin API with the signed-in token.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import helmet from '@fastify/helmet';
+import type { AccountResolver } from '../../accounts/account-resolver.js';
+import type { SettingsService } from '../../settings/settings-service.js';
+import { isConfigured } from '../../settings/kaltura-settings.js';
+import { consoleCspDirectives, kalturaUploadOrigin } from './admin-console-csp.js';
+
+/** Where the console's files live (the same relative place from src/ and from dist/). */
+export const ADMIN_WEB_ROOT = fileURLToPath(new URL('../../../web/admin/', import.meta.url));
+
+/** Each console page: URL path → HTML file under web/admin. */
+export const ADMIN_PAGES: ReadonlyArray<readonly [path: string, file: string]> = [
+  ['/admin', 'index.html'],
+  ['/admin/', 'index.html'],
+  ['/admin/settings', 'settings.html'],
+  ['/admin/users', 'users.html'],
+  ['/admin/tokens', 'tokens.html'],
+  ['/admin/developer-keys', 'developer-keys.html'],
+  ['/admin/audit', 'audit.html'],
+  ['/admin/upload-check', 'upload-check.html'],
+];
+
+/** The directory holding k5uploader's ES modules, found through Node's resolution (not a fixed path). */
+export function k5uploaderDistDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('@instructure/k5uploader'));
+}
+
+export interface AdminConsoleOptions {
+  accountResolver: AccountResolver;
+  settings: SettingsService;
+}
+
+/** Pages are not API: keep them out of the OpenAPI document (@fastify/swagger reads `hide`). */
+const HIDDEN = { hide: true } as FastifySchema;
+
+const helmetOptions = (connectOrigins: readonly string[] = []) => ({
+  contentSecurityPolicy: { useDefaults: false, directives: consoleCspDirectives(connectOrigins) },
+  // Served over plain HTTP on loopback as well; TLS termination decides HSTS.
+  strictTransportSecurity: false,
+});
+
+/** Registers the console pages, their assets and k5uploader under /admin (an encapsulated plugin). */
+export async function adminConsole(app: FastifyInstance, opts: AdminConsoleOptions): Promise<void> {
+  // Security headers (CSP first of all) for every response of this plugin's routes.
+  await app.register(helmet, { global: true, ...helmetOptions() });
+
+  await app.register(fastifyStatic, {
+    root: join(ADMIN_WEB_ROOT, 'assets'),
+    prefix: '/admin/assets/',
+    index: false,
+    list: false,
+    cacheControl: false,
+    setHeaders: (res) => res.setHeader('cache-control', 'no-cache'),
+  });
+  await app.register(fastifyStatic, {
+    root: k5uploaderDistDir(),
+    prefix: '/admin/vendor/k5uploader/',
+    decorateReply: false,
+    index: false,
+    list: false,
+    // Only the package's runtime modules, not its tests or type declarations.
+    allowedPath: (pathName: string) => /^\/[a-z0-9_]+\.js$/.test(pathName),
+  });
+
+  const sendPage = (file: string) => async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.header('cache-control', 'no-store').sendFile(file, ADMIN_WEB_ROOT);
+
+  for (const [path, file] of ADMIN_PAGES) {
+    if (path === '/admin/upload-check') continue;
+    app.get(path, { schema: HIDDEN }, sendPage(file));
+  }
+
+  // The upload check page's browser calls Kaltura directly (k5uploader's XHRs), so its
+  // connect-src names the Kaltura origin of the account this host serves.
+  app.get('/admin/upload-check', { schema: HIDDEN }, async (request, reply) => {
+    const origin = await uploadOriginFor(opts, request);
+    if (origin) reply.helmet(helmetOptions([origin]));
+    return sendPage('upload-check.html')(request, reply);
+  });
+}
+
+/** The Kaltura origin of the host's account, or null (then the page may only call this service). */
+async function uploadOriginFor(opts: AdminConsoleOptions, request: FastifyRequest): Promise<string | null> {
+  try {
+    const account = await opts.accountResolver.forHost(request.headers.host);
+    const settings = await opts.settings.effective(account.id);
+    return isConfigured(settings) ? kalturaUploadOrigin(settings.plain, request.protocol) : null;
+  } catch (err) {
+    // The page still works; its uploads are blocked by the CSP and it says so.
+    request.log.warn({ err: { message: (err as Error).message } }, 'upload check: could not read the Kaltura settings');
+    return null;
+  }
+}
