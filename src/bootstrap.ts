@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { loadKeyring } from './crypto/load-keyring.js';
 import { createAppContext, type AppContext, type ContextOptions } from './app-context.js';
 import { openSharedRedis } from './redis/shared-redis.js';
+import { withStartupLock } from './db/startup-lock.js';
 
 /** Opens the database, migrates it, loads the keys and builds the context. */
 export async function openContext(config: Config, warn: (m: string) => void, options: ContextOptions = {}): Promise<AppContext> {
@@ -44,6 +45,11 @@ export interface FirstStart {
  * Returns null when accounts exist already.
  */
 export async function seedIfEmpty(ctx: AppContext): Promise<FirstStart | null> {
+  // Instances starting together on an empty database: one seeds, the others then see accounts.
+  return withStartupLock(ctx.db, 'seed', () => seedUnlocked(ctx));
+}
+
+async function seedUnlocked(ctx: AppContext): Promise<FirstStart | null> {
   if ((await ctx.accounts.count()) > 0) return null;
   const account = await ctx.accounts.create({ name: 'Default Account', isDefault: true });
   const { user, login } = await ctx.users.create({

@@ -68,7 +68,10 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<Db
     const admin = new pg.Client({ connectionString: parsed.toString() });
     await admin.connect();
     try {
-      await admin.query(`create schema if not exists "${schema}"`);
+      await admin.query(`create schema if not exists "${schema}"`).catch((err: { code?: string }) => {
+        // Two instances creating it at the same moment: PostgreSQL lets one of them fail.
+        if (err.code !== '23505' && err.code !== '42P06') throw err;
+      });
     } finally {
       await admin.end();
     }

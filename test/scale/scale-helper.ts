@@ -1,0 +1,207 @@
+/**
+ * Shared parts of the scale tests: whether PostgreSQL and Redis are here (skip with a reason,
+ * or fail under CI=true), a private redis-server that a test may stop, a TCP proxy that can cut
+ * the service off from PostgreSQL, and a keep-alive load loop that records every answer.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import { Redis } from 'ioredis';
+import { postgresAvailable } from '../helper.js';
+
+export const REDIS_TEST_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+let redisUp: Promise<boolean> | undefined;
+
+/** True when Redis answers PING; under CI=true a missing Redis is a failure, not a skip. */
+export function redisAvailable(): Promise<boolean> {
+  redisUp ??= (async () => {
+    const client = new Redis(REDIS_TEST_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return (await client.ping()) === 'PONG';
+    } catch (err) {
+      if (process.env.CI === 'true') throw new Error(`Redis is required under CI but not reachable at ${REDIS_TEST_URL}: ${(err as Error).message}`);
+      return false;
+    } finally {
+      client.disconnect();
+    }
+  })();
+  return redisUp;
+}
+
+/** Why a scale test cannot run here (printed), or null when PostgreSQL and Redis both answer. */
+export async function missingServices(needs: { postgres?: boolean; redis?: boolean }): Promise<string | null> {
+  const missing: string[] = [];
+  if (needs.postgres && !(await postgresAvailable())) missing.push('PostgreSQL');
+  if (needs.redis && !(await redisAvailable())) missing.push(`Redis (${REDIS_TEST_URL})`);
+  if (missing.length === 0) return null;
+  const reason = `needs ${missing.join(' and ')}`;
+  console.warn(`skipping scale tests: ${reason}`);
+  return reason;
+}
+
+/** A REDIS_PREFIX no other test run uses. */
+export function uniqueRedisPrefix(): string {
+  return `cks-test:${process.pid}:${randomBytes(4).toString('hex')}:`;
+}
+
+/** A free TCP port on loopback (released before returning). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A redis-server of the test's own, which the test may stop and start again on the same port. */
+export interface PrivateRedis {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/** Starts `redis-server` on a free port, without persistence. */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const url = `redis://127.0.0.1:${port}`;
+  const start = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' });
+    const client = new Redis(url, { lazyConnect: true, retryStrategy: (n) => (n > 50 ? null : 100), maxRetriesPerRequest: null });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.ping();
+    } finally {
+      client.disconnect();
+    }
+  };
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGKILL');
+    });
+  };
+  await start();
+  return { url, start, stop };
+}
+
+/** A loopback TCP proxy in front of `target`; `cut()` drops every connection and refuses new ones. */
+export interface TcpProxy {
+  port: number;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a proxy on a free loopback port forwarding to `targetHost:targetPort`. */
+export function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+  const sockets = new Set<net.Socket>();
+  let open = true;
+  const server = net.createServer((client) => {
+    if (!open) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(targetPort, targetHost);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        cut: () => {
+          open = false;
+          for (const s of sockets) s.destroy();
+        },
+        restore: () => {
+          open = true;
+        },
+        close: () =>
+          new Promise<void>((r) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
+      });
+    });
+  });
+}
+
+/** One answer of the load loop. */
+export interface Answer {
+  requestId: string;
+  status: number;
+  body: string;
+}
+
+/**
+ * POSTs `total` kaltura_session requests spread round-robin over `baseUrls`, `concurrency` at a
+ * time over keep-alive connections, each with its own X-Request-Id; status 0 = no answer.
+ */
+export async function sessionLoad(baseUrls: string[], token: string, total: number, concurrency: number, runId: string): Promise<Answer[]> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const answers: Answer[] = [];
+  let next = 0;
+  const one = (i: number) =>
+    new Promise<Answer>((resolve) => {
+      const requestId = `${runId}-${i}`;
+      const url = new URL('/api/v1/services/kaltura_session', baseUrls[i % baseUrls.length]);
+      const req = http.request(
+        url,
+        { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'x-request-id': requestId, 'content-length': '0' } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (body += d));
+          res.on('end', () => resolve({ requestId, status: res.statusCode ?? 0, body }));
+          res.on('error', () => resolve({ requestId, status: 0, body }));
+        },
+      );
+      req.on('error', (err) => resolve({ requestId, status: 0, body: err.message }));
+      req.end();
+    });
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= total) return;
+      answers.push(await one(i));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  agent.destroy();
+  return answers;
+}
+
+/** fetch + JSON, for brevity. */
+export async function call(url: string, init: RequestInit & { token?: string } = {}): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  if (init.body && !headers['content-type']) headers['content-type'] = 'application/json';
+  const res = await fetch(url, { ...init, headers });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body };
+}
