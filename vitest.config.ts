@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // leak scan: every test process records secrets and outputs; the run's end scans them
+    globalSetup: ['test/attack/leak-scan/global-setup.ts'],
+    setupFiles: ['test/attack/leak-scan/setup.ts'],
   },
 });

@@ -11,7 +11,9 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { loadConfig, type Config } from '../src/config.js';
 import { openContext } from '../src/bootstrap.js';
 import type { AppContext, ContextOptions } from '../src/app-context.js';
-import { buildApp } from '../src/http/app.js';
+import { buildApp, loggerOptions } from '../src/http/app.js';
+import { leakRecorder } from './attack/leak-scan/leak-recorder.js';
+import { captureAtClose, captureResponses, watchCreatedSecrets } from './attack/leak-scan/capture.js';
 
 export const PG_BASE_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -97,13 +99,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   });
   const ctx = await openContext(config, () => {}, options);
-  const app = await buildApp(ctx, { logger: options.logger ?? false });
+  // the leak scan (test/attack/leak-scan) sees the secrets created, the logs and every response
+  watchCreatedSecrets(ctx, leakRecorder);
+  const app = await buildApp(ctx, { logger: options.logger ?? (leakRecorder.enabled ? loggerOptions('info', leakRecorder.logStream()) : false) });
+  captureResponses(app, leakRecorder);
   await app.ready();
   return {
     app,
     ctx,
     config,
     close: async () => {
+      await captureAtClose(app, ctx, leakRecorder);
       await app.close();
       await ctx.close();
       await db.drop();

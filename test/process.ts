@@ -1,6 +1,7 @@
 /** Starting the real service as a child process for tests, and reading what it prints. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { leakRecorder } from './attack/leak-scan/leak-recorder.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -24,6 +25,7 @@ export function startService(env: Record<string, string>, args: string[] = [], e
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  leakRecorder.recordLater('child process stdout/stderr', () => childOutputForLeakScan(out, err, FIRST_START_TOKEN));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -62,6 +64,8 @@ export function runNode(args: string[], env: Record<string, string>, timeoutMs =
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    recordCliSecrets(args);
+    leakRecorder.recordLater('child process stdout/stderr', () => childOutputForLeakScan(stdout, stderr, CLI_PRINTED_TOKEN));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`timed out: node ${args.join(' ')}`));
@@ -80,5 +84,26 @@ export async function eventually(probe: () => Promise<boolean>, withinMs: number
     if (await probe()) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** The first start's admin token, printed once by the server. */
+const FIRST_START_TOKEN = /access token \(shown once, keep it safe\): (\S+)()/g;
+/** A token printed once by `tokens create` (text or --json). */
+const CLI_PRINTED_TOKEN = /\(shown once\)[^:\n]*: (\S+)|"token":"([^"]+)"/g;
+
+/** A child's output for the leak scan: the tokens it prints once are recorded as secrets and blanked there. */
+export function childOutputForLeakScan(stdout: string, stderr: string, printed: RegExp): { text: string; own: Array<{ kind: string; value: string }> } {
+  const own = [...stdout.matchAll(printed)].map((m) => ({ kind: 'access token', value: (m[1] || m[2])! })).filter((o) => o.value);
+  return { text: `${stdout}\n${stderr}`, own };
+}
+
+/** Secrets given to `settings set key=value` on a CLI command line. */
+function recordCliSecrets(args: string[]): void {
+  const kinds: Record<string, string> = { secret_key: 'admin secret', user_secret_key: 'user secret', app_token: 'app token' };
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    const kind = eq > 0 ? kinds[arg.slice(0, eq)] : undefined;
+    if (kind) leakRecorder.recordSecret(kind, arg.slice(eq + 1));
   }
 }
