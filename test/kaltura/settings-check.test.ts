@@ -162,7 +162,7 @@ describe('settings check from the CLI', () => {
   });
   const cli = (...args: string[]) => runNode(['--import', 'tsx', 'src/cli/run.ts', ...args], env);
 
-  it('settings set … --check reports success, refuses a wrong secret, --force saves it; settings check reports', async () => {
+  it('settings set … --check reports success, refuses a wrong secret, --force saves it; settings check reports the failure', async () => {
     const base = [
       `domain=127.0.0.1:${kaltura.port}`,
       'protocol=http',
@@ -180,10 +180,6 @@ describe('settings check from the CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('error: Kaltura check failed (wrong_secret): Kaltura answered START_SESSION_ERROR');
     expect(bad.stderr + bad.stdout).not.toContain('wrong-user-secret');
-
-    const check = await cli('settings', 'check');
-    expect(check.code).toBe(0);
-    expect(check.stdout).toMatch(/^success: Kaltura started a remote trial session for partner 1234/);
 
     const forced = await cli('settings', 'set', 'user_secret_key=wrong-user-secret', '--force');
     expect(forced.code).toBe(0);
