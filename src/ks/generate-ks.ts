@@ -2,13 +2,12 @@
  * Generates a KS v1 or v2 byte for byte as Kaltura's own generators do (PHP client
  * `generateSession`/`generateSessionV2`, server `kSessionBase::generateKsV1/V2`).
  */
-import { Buffer } from 'node:buffer';
 import { encodeKsV1 } from './ks-v1.js';
 import { encodeKsV2, KS_V2_RANDOM_SIZE } from './ks-v2.js';
 import { phpUrlencode } from './php-urlencode.js';
 import { phpVariableName } from './php-parse-str.js';
 import { privilegesToFields } from './privileges.js';
-import { fillRandom, randomKsV1Rand } from './random.js';
+import { randomKsV1Rand } from './random.js';
 
 /** Options of {@link generateKs}. */
 export interface GenerateKsOptions {
@@ -37,7 +36,10 @@ export interface GenerateKsOptions {
   additionalData?: string | null;
 }
 
-/** A bad option of {@link generateKs}; the message says which and why. */
+/**
+ * A bad option of {@link generateKs}; the message says which and why.
+ * @example try { generateKs({ partnerId: 1, secret: '' }); } catch (e) { if (e instanceof KsOptionError) console.error(e.message); }
+ */
 export class KsOptionError extends RangeError {
   override name = 'KsOptionError';
 }
@@ -123,11 +125,8 @@ export function generateKs(options: GenerateKsOptions): string {
   if (masterPartnerId !== null) query += '&_m=' + phpUrlencode(masterPartnerId);
   if (additionalData !== null) query += '&_d=' + phpUrlencode(additionalData);
 
-  let random = options.random;
-  if (random === undefined) {
-    random = Buffer.allocUnsafe(KS_V2_RANDOM_SIZE);
-    fillRandom(random, 0, KS_V2_RANDOM_SIZE);
-  } else if (!(random instanceof Uint8Array) || random.byteLength !== KS_V2_RANDOM_SIZE) {
+  const random = options.random;
+  if (random !== undefined && (!(random instanceof Uint8Array) || random.byteLength !== KS_V2_RANDOM_SIZE)) {
     fail(`random must be exactly ${KS_V2_RANDOM_SIZE} bytes`);
   }
   return encodeKsV2(secret, partnerId, random, query);

@@ -3,11 +3,15 @@
  * `SHA-1(random ‖ fields) ‖ random ‖ fields`, zero padded, in URL-safe Base64 with `=` kept.
  */
 import { Buffer } from 'node:buffer';
-import { createCipheriv, createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { encodeBase64UrlPadded } from './base64.js';
+import { fillRandom } from './random.js';
 
 const SHA1_SIZE = 20;
-/** Size of the random part of a KS v2. */
+/**
+ * Size of the random part of a KS v2.
+ * @example randomBytes(KS_V2_RANDOM_SIZE)
+ */
 export const KS_V2_RANDOM_SIZE = 16;
 const BLOCK = 16;
 const ZERO_IV = Buffer.alloc(16);
@@ -15,43 +19,49 @@ const KEY_CACHE_LIMIT = 64;
 
 /**
  * Derived AES keys by secret, bounded (oldest dropped first) and private to this module:
- * the derivation is a SHA-1 per call otherwise, on the hot path of every KS.
+ * the derivation is a SHA-1 and an OpenSSL key set-up per call otherwise, on the hot path of every KS.
  */
-const keyCache = new Map<string, Buffer>();
+const keyCache = new Map<string, { raw: Buffer; key: KeyObject }>();
+
+function cachedKey(secret: string): { raw: Buffer; key: KeyObject } {
+  let entry = keyCache.get(secret);
+  if (entry === undefined) {
+    const raw = createHash('sha1').update(secret, 'utf8').digest().subarray(0, 16);
+    entry = { raw, key: createSecretKey(raw) };
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string);
+    keyCache.set(secret, entry);
+  }
+  return entry;
+}
 
 /**
  * The AES-128 key of a KS v2: the first 16 bytes of SHA-1 of the secret's UTF-8 bytes.
  * @example ksV2AesKey('a1b2c3d4e5f60718293a4b5c6d7e8f90').toString('hex') // '0f8789da4b7c09f352c338a2c7a2ce09'
  */
 export function ksV2AesKey(secret: string): Buffer {
-  let key = keyCache.get(secret);
-  if (key === undefined) {
-    key = createHash('sha1').update(secret, 'utf8').digest().subarray(0, 16);
-    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string);
-    keyCache.set(secret, key);
-  }
-  return key;
+  return Buffer.from(cachedKey(secret).raw);
 }
 
 /**
  * Encrypts KS v2 fields (an ASCII query string, as PHP `http_build_query` writes it) into a KS.
- * `random` must be 16 bytes.
+ * `random` must be 16 bytes; undefined draws them from the CSPRNG.
  * @example encodeKsV2('secret', '1234', randomBytes(16), '_e=2111153584&_t=0&_u=user1') // 'djJ8MTIzNHz…'
  */
-export function encodeKsV2(secret: string, partnerId: string, random: Uint8Array, fieldsQuery: string): string {
+export function encodeKsV2(secret: string, partnerId: string, random: Uint8Array | undefined, fieldsQuery: string): string {
   const bodyLength = SHA1_SIZE + KS_V2_RANDOM_SIZE + fieldsQuery.length;
   const paddedLength = Math.ceil(bodyLength / BLOCK) * BLOCK;
   const plain = Buffer.allocUnsafe(paddedLength);
-  plain.set(random, SHA1_SIZE);
+  if (random === undefined) fillRandom(plain, SHA1_SIZE, KS_V2_RANDOM_SIZE);
+  else plain.set(random, SHA1_SIZE);
   plain.write(fieldsQuery, SHA1_SIZE + KS_V2_RANDOM_SIZE, 'latin1');
   plain.fill(0, bodyLength);
   createHash('sha1').update(plain.subarray(SHA1_SIZE, bodyLength)).digest().copy(plain, 0);
-  const cipher = createCipheriv('aes-128-cbc', ksV2AesKey(secret), ZERO_IV).setAutoPadding(false);
+  const cipher = createCipheriv('aes-128-cbc', cachedKey(secret).key, ZERO_IV).setAutoPadding(false);
   const prefix = `v2|${partnerId}|`;
   const out = Buffer.allocUnsafe(prefix.length + paddedLength);
   out.write(prefix, 0, 'latin1');
+  // Whole blocks and no padding: update() returns all of the ciphertext, final() would add nothing.
   cipher.update(plain).copy(out, prefix.length);
-  cipher.final();
   return encodeBase64UrlPadded(out);
 }
 
@@ -77,9 +87,8 @@ export function decryptKsV2(ciphertext: Uint8Array, secrets: readonly string[]):
   if (ciphertext.byteLength % BLOCK !== 0 || ciphertext.byteLength === 0) return null;
   for (let i = 0; i < secrets.length; i++) {
     const secret = secrets[i]!;
-    const decipher = createDecipheriv('aes-128-cbc', ksV2AesKey(secret), ZERO_IV).setAutoPadding(false);
-    const plain = decipher.update(ciphertext);
-    decipher.final();
+    const decipher = createDecipheriv('aes-128-cbc', cachedKey(secret).key, ZERO_IV).setAutoPadding(false);
+    const plain = decipher.update(ciphertext); // whole blocks: final() would add nothing
     let end = plain.length;
     while (end > 0 && plain[end - 1] === 0) end--;
     if (end < SHA1_SIZE) continue;

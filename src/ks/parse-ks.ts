@@ -106,7 +106,8 @@ function secretsOf(lookup: ParseKsOptions['adminSecretsFor'], partnerId: string)
   }
   if (!Array.isArray(list)) return [];
   // An empty secret would accept KSs anyone can make: never tried.
-  return list.filter((s): s is string => typeof s === 'string' && s.length > 0);
+  for (const s of list) if (typeof s !== 'string' || s.length === 0) return list.filter((t): t is string => typeof t === 'string' && t.length > 0);
+  return list as string[];
 }
 
 function parseV1(decoded: Buffer, lookup: ParseKsOptions['adminSecretsFor']): KsMembers | null {
@@ -136,7 +137,8 @@ function parseV1(decoded: Buffer, lookup: ParseKsOptions['adminSecretsFor']): Ks
   };
 }
 
-const utf8 = (binary: string): string => (/^[\x00-\x7f]*$/.test(binary) ? binary : Buffer.from(binary, 'latin1').toString('utf8'));
+const ASCII = /^[\x00-\x7f]*$/;
+const utf8 = (binary: string): string => (ASCII.test(binary) ? binary : Buffer.from(binary, 'latin1').toString('utf8'));
 
 function parseV2(decoded: Buffer, lookup: ParseKsOptions['adminSecretsFor']): KsMembers | null {
   const parts = splitKsV2(decoded);
@@ -164,8 +166,10 @@ function parseV2(decoded: Buffer, lookup: ParseKsOptions['adminSecretsFor']): Ks
     matchedSecretIndex: content.secretIndex,
   };
   const privileges: string[] = [];
+  // Fields made by Kaltura's generators are ASCII; only %-escapes can then carry UTF-8.
+  const plainAscii = content.fieldsBinary.indexOf('%') < 0 && ASCII.test(content.fieldsBinary);
   for (const [binaryName, binaryValue] of pairs) {
-    const value = utf8(binaryValue);
+    const value = plainAscii ? binaryValue : utf8(binaryValue);
     switch (binaryName) {
       case '_e': members.validUntil = value; continue;
       case '_t': members.type = value; continue;
@@ -173,7 +177,7 @@ function parseV2(decoded: Buffer, lookup: ParseKsOptions['adminSecretsFor']): Ks
       case '_m': members.masterPartnerId = value; continue;
       case '_d': members.additionalData = value; continue;
     }
-    const name = utf8(binaryName);
+    const name = plainAscii ? binaryName : utf8(binaryName);
     if (value.length > 0) {
       privileges.push(`${name}:${value}`);
       members.parsedPrivileges.set(name, value.split('/'));
@@ -242,13 +246,15 @@ function parseKsUnsafe(ks: string, options: ParseKsOptions): ParsedKs {
   const now = typeof options.now === 'number' && Number.isFinite(options.now) ? Math.floor(options.now) : Math.floor(Date.now() / 1000);
   const error = verdict(m, options, now);
   if (error === 'INVALID_STR') return invalid();
+  const type = phpNumericValue(m.type);
+  const typeCompare = (n: number): number => (type !== null ? Math.sign(type - n) : phpCompareToInt(m.type, n));
   return {
     valid: error === null,
     error,
     version: m.version,
     partnerId: m.partnerId,
     validUntil: phpNumericValue(m.validUntil),
-    type: phpNumericValue(m.type),
+    type,
     userId: m.user,
     privileges: m.privileges,
     rand: m.rand,
@@ -258,8 +264,8 @@ function parseKsUnsafe(ks: string, options: ParseKsOptions): ParsedKs {
     additionalData: m.additionalData,
     matchedSecretIndex: m.matchedSecretIndex,
     parsedPrivileges: m.parsedPrivileges,
-    isAdmin: phpCompareToInt(m.type, 1) >= 0,
+    isAdmin: typeCompare(1) >= 0,
     isWidgetSession:
-      phpCompareToInt(m.type, 0) === 0 && isAnonymous(m.user) && (m.privileges ?? '').includes('widget:1'),
+      typeCompare(0) === 0 && isAnonymous(m.user) && (m.privileges ?? '').includes('widget:1'),
   };
 }

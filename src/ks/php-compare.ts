@@ -10,8 +10,18 @@ const NUMERIC = /^[ \t\n\r\v\f]*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?[ \
  * @example phpNumericValue(' 12 ') // 12
  */
 export function phpNumericValue(value: string | null): number | null {
-  if (value === null || !NUMERIC.test(value)) return null;
+  if (value === null) return null;
+  if (value.length > 0 && value.length < 16 && isDigits(value)) return Number(value);
+  if (!NUMERIC.test(value)) return null;
   return Number(value.trim());
+}
+
+function isDigits(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 /**

@@ -6,6 +6,7 @@ import { phpUrldecodeBinary } from './php-urlencode.js';
 
 /** PHP's default `max_input_vars`: pairs after the 1000th are ignored. */
 const MAX_INPUT_VARS = 1000;
+const PLAIN_NAME = /^[A-Za-z0-9_-]+$/;
 
 /**
  * The name PHP registers for a URL-decoded binary name: cut at NUL, leading spaces dropped,
@@ -14,6 +15,7 @@ const MAX_INPUT_VARS = 1000;
  * @example phpVariableName('my.priv name') // 'my_priv_name'
  */
 export function phpVariableName(binaryName: string): string | null {
+  if (PLAIN_NAME.test(binaryName)) return binaryName;
   let name = binaryName;
   const nul = name.indexOf('\0');
   if (nul >= 0) name = name.slice(0, nul);
@@ -33,18 +35,31 @@ export function phpVariableName(binaryName: string): string | null {
  * @example parseStrBinary('a=1&b.c=x+y&a=2') // [['a', '2'], ['b_c', 'x y']]
  */
 export function parseStrBinary(query: string): Array<[string, string]> | null {
-  const fields = new Map<string, string>();
+  const names: string[] = [];
+  const values: string[] = [];
   let count = 0;
-  for (const pair of query.split('&')) {
-    if (pair.length === 0) continue;
-    if (++count > MAX_INPUT_VARS) break;
-    const eq = pair.indexOf('=');
-    const rawName = eq < 0 ? pair : pair.slice(0, eq);
-    const value = eq < 0 ? '' : phpUrldecodeBinary(pair.slice(eq + 1));
-    const name = phpVariableName(phpUrldecodeBinary(rawName));
-    if (name === null) return null;
-    if (name.length === 0) continue;
-    fields.set(name, value);
+  let start = 0;
+  while (start <= query.length) {
+    let end = query.indexOf('&', start);
+    if (end < 0) end = query.length;
+    if (end > start) {
+      if (++count > MAX_INPUT_VARS) break;
+      const eq = query.indexOf('=', start);
+      const hasValue = eq >= 0 && eq < end;
+      const name = phpVariableName(phpUrldecodeBinary(query.slice(start, hasValue ? eq : end)));
+      if (name === null) return null;
+      if (name.length > 0) {
+        const value = hasValue ? phpUrldecodeBinary(query.slice(eq + 1, end)) : '';
+        const at = names.indexOf(name);
+        if (at < 0) {
+          names.push(name);
+          values.push(value);
+        } else {
+          values[at] = value; // PHP: a later duplicate overwrites in place
+        }
+      }
+    }
+    start = end + 1;
   }
-  return [...fields];
+  return names.map((name, i) => [name, values[i]!]);
 }
