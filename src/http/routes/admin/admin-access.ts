@@ -9,12 +9,21 @@ import type { Account } from '../../../accounts/account-repository.js';
 import type { Identity } from '../../../auth/authenticator.js';
 import type { User } from '../../../users/user-repository.js';
 import { ApiError, unauthenticatedError, unauthorizedError } from '../../../canvas/api-error.js';
-import { fieldError } from './admin-input.js';
+import { fieldError, schemaViolationError } from './admin-input.js';
 
 /** The caller, or Canvas's 401 "user authorization required". */
 export function caller(request: FastifyRequest): Identity {
   if (!request.identity) throw unauthenticatedError();
   return request.identity;
+}
+
+/**
+ * Admin routes check their schemas before the handler but report violations only once the
+ * caller is known to be allowed (a stranger learns nothing from a 400): call after authorizing.
+ */
+export function rejectInvalidInput(request: FastifyRequest): void {
+  const err = request.validationError as (Error & { validation?: unknown[]; validationContext?: string }) | undefined;
+  if (err) throw schemaViolationError((err.validation ?? []) as Parameters<typeof schemaViolationError>[0], err.validationContext ?? 'body');
 }
 
 /** Reads an id path parameter (`self` allowed where Canvas allows it). */
@@ -37,6 +46,7 @@ export async function adminAccount(ctx: AppContext, request: FastifyRequest, acc
   const account = id === request.account!.id ? request.account! : await ctx.accounts.findById(id);
   if (!account) throw ApiError.notFound();
   if (!(await isAccountAdmin(ctx, identity.user.id, account.id))) throw unauthorizedError();
+  rejectInvalidInput(request);
   return { account, identity };
 }
 
@@ -44,6 +54,7 @@ export async function adminAccount(ctx: AppContext, request: FastifyRequest, acc
 export async function requireSiteAdmin(ctx: AppContext, request: FastifyRequest): Promise<Identity> {
   const identity = caller(request);
   if (!(await ctx.users.isSiteAdmin(identity.user.id))) throw unauthorizedError();
+  rejectInvalidInput(request);
   return identity;
 }
 
@@ -64,5 +75,6 @@ export async function managedUser(ctx: AppContext, request: FastifyRequest, user
   const user = id === identity.user.id ? identity.user : await ctx.users.findById(id);
   if (!user) throw ApiError.notFound();
   if (!(await mayManageUser(ctx, identity.user, user))) throw unauthorizedError();
+  rejectInvalidInput(request);
   return { user, identity };
 }

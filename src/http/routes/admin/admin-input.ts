@@ -95,3 +95,35 @@ export function isoTime(value: unknown, field: string): string | undefined {
   }
   return new Date(value.trim()).toISOString();
 }
+
+/** One schema violation as Fastify reports it (ajv). */
+interface SchemaViolation {
+  instancePath?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+  message?: string;
+}
+
+/** `/user/name` → `user[name]` (the form name of the field). */
+function formName(path: string, context: string): string {
+  const parts = path.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (parts.length === 0) return context;
+  return parts[0]! + parts.slice(1).map((p) => `[${p}]`).join('');
+}
+
+const TYPE_WORDS: Readonly<Record<string, string>> = { object: 'an object of fields', array: 'a list', string: 'text', integer: 'a whole number', boolean: 'true or false' };
+
+/**
+ * Turns schema violations (checked before the handler, reported after authorization) into the
+ * field-shaped 400, e.g. `{"field":"user","message":"user must be an object of fields"}`.
+ */
+export function schemaViolationError(violations: readonly SchemaViolation[], context: string): ApiError {
+  return fieldErrors(
+    violations.slice(0, 10).map((v) => {
+      const field = formName(v.instancePath ?? '', context);
+      const type = v.keyword === 'type' ? String(v.params?.type ?? '') : '';
+      const message = type !== '' ? `must be ${TYPE_WORDS[type] ?? type}` : (v.message ?? 'is not valid');
+      return { field, message: `${field} ${message}` };
+    }),
+  );
+}

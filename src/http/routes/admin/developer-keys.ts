@@ -9,7 +9,7 @@ import type { AppContext } from '../../../app-context.js';
 import type { DeveloperKey } from '../../../developer-keys/developer-key-repository.js';
 import { DeveloperKeyInputError, type DeveloperKeyPatch } from '../../../developer-keys/developer-key-service.js';
 import { ApiError, unauthorizedError } from '../../../canvas/api-error.js';
-import { adminAccount, caller, isAccountAdmin, pathId } from './admin-access.js';
+import { adminAccount, caller, isAccountAdmin, pathId, rejectInvalidInput } from './admin-access.js';
 import { fieldError, flag, section, stringList, text } from './admin-input.js';
 import { errorResponses, flagField, idParams, listField, pageQuery, plainQuery, textField } from './admin-schemas.js';
 import { pageOf, setLinkHeader } from './paginate.js';
@@ -77,6 +77,7 @@ export async function developerKeyRoutes(app: FastifyInstance, opts: { ctx: AppC
     const key = await ctx.developerKeys.repo.findById(id);
     if (!key || key.workflowState === 'deleted') throw ApiError.notFound();
     if (!(await isAccountAdmin(ctx, identity.user.id, key.accountId))) throw unauthorizedError();
+    rejectInvalidInput(request);
     return key;
   }
 

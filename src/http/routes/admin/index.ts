@@ -16,6 +16,10 @@ import { errorReportRoutes } from './error-reports.js';
 
 /** Registers every admin route (encapsulated: the form nesting applies only here). */
 export async function adminRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
+  // Schema violations reach the handler, which reports them after authorizing the caller.
+  app.addHook('onRoute', (route) => {
+    route.attachValidation = true;
+  });
   app.addHook('preValidation', async (request) => {
     const type = request.headers['content-type'] ?? '';
     if (!/^application\/x-www-form-urlencoded\b/i.test(type)) return;
