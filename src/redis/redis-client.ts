@@ -41,7 +41,8 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
     lazyConnect: true,
     // A command waits for at most one reconnect attempt, then fails; callers fall back.
     maxRetriesPerRequest: options.subscriber ? null : 1,
-    enableOfflineQueue: true,
+    // Commands fail at once while disconnected (callers fall back); a SUBSCRIBE waits.
+    enableOfflineQueue: options.subscriber === true,
     autoResubscribe: true,
     connectTimeout: 2000,
     ...(options.subscriber ? {} : { commandTimeout: 1000 }),

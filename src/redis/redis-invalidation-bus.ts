@@ -10,6 +10,9 @@ import type { RedisLog } from './redis-client.js';
 
 const TOPICS: ReadonlySet<string> = new Set<InvalidationTopic>(['token', 'developer-key', 'settings', 'account', 'user']);
 
+/** How long a publish waits for a first connection before giving up on Redis. */
+const FIRST_CONNECT_WAIT_MS = 1000;
+
 interface Message {
   i: string;
   t: InvalidationTopic;
@@ -41,6 +44,7 @@ export interface RedisInvalidationBusOptions {
 export class RedisInvalidationBus extends LocalInvalidationBus {
   readonly instanceId: string;
   private readonly onMessage: (channel: string, raw: string) => void;
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly options: RedisInvalidationBusOptions) {
     super();
@@ -57,12 +61,33 @@ export class RedisInvalidationBus extends LocalInvalidationBus {
   override publish(topic: InvalidationTopic, key: string): void {
     this.deliver(topic, key);
     const message = JSON.stringify({ i: this.instanceId, t: topic, k: key } satisfies Message);
-    this.options.publisher.publish(this.options.channel, message).catch((err: Error) => {
+    const pending = this.sendWhenConnected(message).catch((err: Error) => {
       this.options.log('warn', `redis: could not publish a ${topic} invalidation (${err.message}); other instances see the change within the cache TTL`);
     });
+    this.pending.add(pending);
+    void pending.finally(() => this.pending.delete(pending));
+  }
+
+  /** Publishes; a client still making its first connection (a CLI command) gets a moment. */
+  private async sendWhenConnected(message: string): Promise<void> {
+    const { publisher } = this.options;
+    if (publisher.status === 'wait' || publisher.status === 'connecting' || publisher.status === 'connect') {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          publisher.off('ready', done);
+          resolve();
+        };
+        const timer = setTimeout(done, FIRST_CONNECT_WAIT_MS);
+        publisher.once('ready', done);
+      });
+    }
+    await publisher.publish(this.options.channel, message);
   }
 
   override async close(): Promise<void> {
+    // publishes in flight (a CLI command's last change) go out before the clients close
+    await Promise.allSettled([...this.pending]);
     this.options.subscriber.off('message', this.onMessage);
   }
 }

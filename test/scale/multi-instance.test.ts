@@ -1,0 +1,124 @@
+/**
+ * Two instances of the service as separate processes on different ports, sharing one
+ * PostgreSQL schema and one Redis (with a prefix of this run's own): settings changed through
+ * one are served by the other, a token revoked through one is refused by the other within 2 s
+ * (their caches live 5 s, so only the Redis invalidation can make it), a rate limit is shared,
+ * and 20,000 session requests over both lose nothing: every 200's request id is in the audit
+ * log exactly once.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CANVAS_SPEC_SETTINGS, freshDatabase, newSecretKey, PG_BASE_URL } from '../helper.js';
+import { eventually, startService, type ServiceProcess } from '../process.js';
+import { call, missingServices, REDIS_TEST_URL, sessionLoad, uniqueRedisPrefix } from './scale-helper.js';
+
+const skip = await missingServices({ postgres: true, redis: true });
+
+describe.skipIf(skip !== null)('two instances sharing PostgreSQL and Redis', () => {
+  let a: ServiceProcess;
+  let b: ServiceProcess;
+  let token: string;
+  let drop: () => Promise<void>;
+  let schema: string;
+
+  beforeAll(async () => {
+    const db = freshDatabase('postgres');
+    drop = db.drop;
+    schema = new URL(db.url).searchParams.get('schema')!;
+    const env = {
+      DATABASE_URL: db.url,
+      DATA_DIR: db.dataDir,
+      SECRET_KEYS: newSecretKey(),
+      REDIS_URL: REDIS_TEST_URL,
+      REDIS_PREFIX: uniqueRedisPrefix(),
+      // caches outlive the 2 s bound: only the shared invalidation can meet it
+      CACHE_TTL_MS: '5000',
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_SESSION_PER_TOKEN: '0',
+      RATE_LIMIT_SESSION_PER_IP: '0',
+      RATE_LIMIT_AUTH_FAILURES_PER_IP: '6',
+      RATE_LIMIT_WINDOW_MS: '600000',
+      DATABASE_POOL_SIZE: '8',
+    };
+    [a, b] = await Promise.all([startService(env), startService(env)]);
+    const m = /access token \(shown once, keep it safe\): (\S+)/.exec(a.stdout() + b.stdout());
+    token = m![1]!;
+  }, 60_000);
+
+  afterAll(async () => {
+    const codes = await Promise.all([a?.stop(), b?.stop()]);
+    await drop?.();
+    expect(codes).toEqual([0, 0]);
+  });
+
+  it('runs on two ports', () => {
+    expect(new URL(a.url).port).not.toBe(new URL(b.url).port);
+  });
+
+  it('settings changed through one instance are served by the other', async () => {
+    // B has cached "not configured" for its 5 s TTL
+    expect((await call(`${b.url}/api/v1/services/kaltura`, { token })).body).toEqual({ enabled: false });
+    const put = await call(`${a.url}/api/v1/kaltura_settings`, { method: 'PUT', token, body: JSON.stringify({ settings: CANVAS_SPEC_SETTINGS, enabled: true }) });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const seen = await eventually(async () => (await call(`${b.url}/api/v1/services/kaltura`, { token })).body?.enabled === true, 2000, 50);
+    expect(seen).toBe(true);
+    const session = await call(`${b.url}/api/v1/services/kaltura_session`, { method: 'POST', token });
+    expect(session.status).toBe(200);
+    expect(session.body.partner_id).toBe('100');
+  });
+
+  it('a token revoked through one instance is refused by the other within 2 seconds', async () => {
+    const created = await call(`${a.url}/api/v1/users/self/tokens`, { method: 'POST', token, body: JSON.stringify({ token: { purpose: 'revoke me' } }) });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const second: string = created.body.visible_token;
+    const xff = { 'x-forwarded-for': '198.51.100.20' };
+    // B now holds the token in its cache
+    expect((await call(`${b.url}/api/v1/services/kaltura`, { token: second, headers: xff })).status).toBe(200);
+    const del = await call(`${a.url}/api/v1/users/self/tokens/${created.body.id}`, { method: 'DELETE', token });
+    expect(del.status, JSON.stringify(del.body)).toBe(200);
+    const refused = await eventually(async () => (await call(`${b.url}/api/v1/services/kaltura`, { token: second, headers: xff })).status === 401, 2000, 50);
+    expect(refused).toBe(true);
+    const last = await call(`${b.url}/api/v1/services/kaltura`, { token: second, headers: xff });
+    expect(last.body).toEqual({ errors: [{ message: 'Revoked access token.' }] });
+  });
+
+  it('shares a rate limit: failed authentications through both count together', async () => {
+    const xff = { 'x-forwarded-for': '203.0.113.9' };
+    const bad = 'x'.repeat(64);
+    for (const url of [a.url, b.url, a.url, b.url, a.url, b.url]) {
+      expect((await call(`${url}/api/v1/services/kaltura`, { token: bad, headers: xff })).status).toBe(401);
+    }
+    // each instance saw 3 of the 6 allowed; together they used them up
+    for (const url of [b.url, a.url]) {
+      const r = await call(`${url}/api/v1/services/kaltura`, { token: bad, headers: xff });
+      expect(r.status).toBe(429);
+      expect(r.body.errors[0].error_code).toBe('rate_limit_exceeded');
+    }
+    // another client is not affected
+    expect((await call(`${a.url}/api/v1/services/kaltura`, { token, headers: { 'x-forwarded-for': '203.0.113.10' } })).status).toBe(200);
+  });
+
+  it('20,000 session requests over both instances lose nothing: each 200 is audited exactly once', async () => {
+    const runId = `load-${randomBytes(4).toString('hex')}`;
+    const answers = await sessionLoad([a.url, b.url], token, 20_000, 48, runId);
+    const byStatus = new Map<number, number>();
+    for (const x of answers) byStatus.set(x.status, (byStatus.get(x.status) ?? 0) + 1);
+    expect(Object.fromEntries(byStatus)).toEqual({ 200: 20_000 });
+
+    const client = new pg.Client({ connectionString: PG_BASE_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ request_id: string; n: string }>(
+        `select request_id, count(*) as n from "${schema}".kaltura_sessions where request_id like $1 group by request_id`,
+        [`${runId}-%`],
+      );
+      const audited = new Map(rows.map((r) => [r.request_id, Number(r.n)]));
+      const ok = answers.filter((x) => x.status === 200).map((x) => x.requestId);
+      expect(ok.filter((id) => audited.get(id) !== 1)).toEqual([]);
+      expect(audited.size).toBe(ok.length);
+    } finally {
+      await client.end();
+    }
+  }, 120_000);
+});
