@@ -48,10 +48,15 @@ function control(field) {
 function buildForm() {
   const groups = byId('settings-groups');
   groups.replaceChildren(
-    h('div', { className: 'field checkbox' },
-      h('label', { htmlFor: 's-enabled' }, 'Kaltura is enabled'),
-      h('div', { className: 'control' }, h('input', { type: 'checkbox', id: 's-enabled', name: 'enabled', disabled: true, attrs: { 'aria-describedby': 's-enabled-hint' } }),
-        h('p', { id: 's-enabled-hint', className: 'hint' }))),
+    h('div', { className: 'field' },
+      h('label', { htmlFor: 's-enabled' }, 'Kaltura'),
+      h('div', { className: 'control' },
+        h('select', { id: 's-enabled', name: 'enabled', attrs: { 'aria-describedby': 's-enabled-hint s-enabled-error' } },
+          h('option', { value: '' }, level === 'site' ? 'Not set' : 'As set site-wide'),
+          h('option', { value: 'true' }, 'Enabled'),
+          h('option', { value: 'false' }, 'Disabled')),
+        h('p', { id: 's-enabled-hint', className: 'hint' }),
+        h('p', { id: 's-enabled-error', className: 'field-error' }))),
     ...SETTINGS_GROUPS.map((group) =>
       h('fieldset', {}, h('legend', {}, group.title), group.intro ? h('p', { className: 'intro' }, group.intro) : null, group.fields.map(control)),
     ),
@@ -71,22 +76,24 @@ function fill(shown) {
       } else input.value = value === undefined || value === null ? '' : String(value);
     }
   }
-  byId('s-enabled').checked = shown.enabled === true;
-  byId('s-enabled-hint').textContent = shown.enabled === null || shown.enabled === undefined ? 'Nothing stored at this level yet.' : '';
+  byId('s-enabled').value = shown.enabled === true ? 'true' : shown.enabled === false ? 'false' : '';
+  byId('s-enabled-hint').textContent = shown.updated_at ? '' : 'Nothing stored at this level yet.';
   byId('settings-summary').textContent =
     `${level === 'site' ? 'Site-wide settings' : `Settings of account ${shown.account_id ?? profile?.accountId ?? ''}`}; last changed ${when(shown.updated_at)}.`;
 }
 
+/** The PUT body: every field, as Canvas's form submits them, plus the switch and the check flags. */
 function collect() {
-  const body = {};
+  const settings = {};
   for (const group of SETTINGS_GROUPS) {
     for (const field of group.fields) {
       const input = byId(`s-${field.key}`);
-      body[field.key] = field.type === 'checkbox' ? (input.checked ? field.on : field.off) : input.value;
+      settings[field.key] = field.type === 'checkbox' ? (input.checked ? field.on : field.off) : input.value;
     }
   }
-  body.check = byId('check').checked;
-  body.force = byId('force').checked;
+  const body = { settings, check: byId('check').checked, force: byId('force').checked };
+  const enabled = byId('s-enabled').value;
+  if (enabled !== '') body.enabled = enabled === 'true';
   return body;
 }
 
@@ -98,7 +105,7 @@ function showCheck(check) {
   checkBox.hidden = false;
   checkBox.className = `notice ${check.ok ? 'ok' : 'error'}`;
   checkBox.replaceChildren(
-    h('p', {}, h('strong', {}, check.ok ? 'Kaltura answered: the settings work.' : 'Kaltura check failed.'), ` (${check.outcome})`),
+    h('p', {}, h('strong', {}, check.ok ? 'Connectivity check passed.' : 'Connectivity check failed.'), ` (${check.outcome})`),
     h('p', { id: 'check-message' }, check.message),
   );
 }
@@ -151,6 +158,7 @@ if (profile) {
   for (const radio of document.querySelectorAll('input[name="level"]')) {
     radio.addEventListener('change', () => {
       level = radio.value;
+      buildForm();
       load();
     });
   }
