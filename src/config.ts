@@ -28,7 +28,15 @@ const schema = z.object({
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and : _ . - only (at most 64)').default('canvas-kaltura:'),
   CORS_ORIGINS: z.string().default(''),
   METRICS_TOKEN: z.string().optional(),
+  METRICS_PORT: int(0, 65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  RATE_LIMIT_SESSION_PER_TOKEN: int(0, 1_000_000).default(60),
+  RATE_LIMIT_SESSION_PER_IP: int(0, 1_000_000).default(600),
+  RATE_LIMIT_AUTH_FAILURES_PER_IP: int(0, 1_000_000).default(20),
+  RATE_LIMIT_WINDOW_MS: int(1000, 24 * 3600 * 1000).default(60_000),
   BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(65536),
+  KALTURA_BREAKER_FAILURES: int(1, 1000).default(5),
+  KALTURA_BREAKER_COOLDOWN_MS: int(100, 3_600_000).default(30_000),
 });
 
 /** The service's configuration, read once at start. */
@@ -52,7 +60,14 @@ export interface Config {
   redisPrefix: string;
   corsOrigins: string[];
   metricsToken: string | undefined;
+  /** serve /metrics on this port (its own listener) instead of the main one */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** limits per window (0 = off): sessions per token and per IP, failed authentications per IP */
+  rateLimits: { sessionPerToken: number; sessionPerIp: number; authFailuresPerIp: number; windowMs: number };
   bodyLimitBytes: number;
+  /** circuit breaker per Kaltura endpoint: consecutive failures that open it, and its cool-down */
+  kalturaBreaker: { failureThreshold: number; cooldownMs: number };
 }
 
 /** Reads and validates `env`; throws an Error listing every bad variable. */
@@ -80,6 +95,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: c.REDIS_PREFIX,
     corsOrigins: c.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     metricsToken: c.METRICS_TOKEN,
+    metricsPort: c.METRICS_PORT,
+    metricsHost: c.METRICS_HOST,
+    rateLimits: {
+      sessionPerToken: c.RATE_LIMIT_SESSION_PER_TOKEN,
+      sessionPerIp: c.RATE_LIMIT_SESSION_PER_IP,
+      authFailuresPerIp: c.RATE_LIMIT_AUTH_FAILURES_PER_IP,
+      windowMs: c.RATE_LIMIT_WINDOW_MS,
+    },
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
+    kalturaBreaker: { failureThreshold: c.KALTURA_BREAKER_FAILURES, cooldownMs: c.KALTURA_BREAKER_COOLDOWN_MS },
   };
 }

@@ -89,6 +89,13 @@ describe('canvas-kaltura CLI', () => {
     expect((await run('settings', 'disable', '--json')).json.enabled).toBe(false);
     expect((await run('settings', 'enable', '--account', '1', '--json')).json.enabled).toBe(true);
     expect((await run('settings', 'set', 'nonsense')).code).toBe(1);
+    // a secret cannot be blanked (blank keeps it) but can be removed explicitly
+    await run('settings', 'set', '--account', '1', 'user_secret_key=to-be-removed');
+    expect((await run('settings', 'show', '--account', '1', '--json')).json.settings.user_secret_key).toBe('********');
+    const unset = await run('settings', 'unset', '--account', '1', 'user_secret_key', 'ks_version', '--json');
+    expect(unset.code).toBe(0);
+    expect(unset.json.settings).toEqual({});
+    expect((await run('settings', 'unset', 'no_such_key')).err).toContain('Unknown setting "no_such_key"');
     expect((await run('settings', 'show', '--account', '99')).err).toContain('account 99 not found');
   });
 

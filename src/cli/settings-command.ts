@@ -47,6 +47,24 @@ export function registerSettingsCommands(program: Command, io: CliIo): void {
       });
     });
   settings
+    .command('unset')
+    .description('remove keys (secrets included) from one level, so the site-wide value or the default applies')
+    .argument('<keys...>', 'setting keys, e.g. user_secret_key')
+    .option('--account <id>', 'root account id (default: site-wide)', positiveInt('--account'))
+    .option('--json', 'print JSON')
+    .action(async (keys: string[], opts: { account?: number; json?: boolean }) => {
+      await withContext(io, async (ctx) => {
+        const accountId = await level(ctx, opts.account);
+        const result = await ctx.settings.update(accountId, {}, { unset: keys, force: true });
+        if (!result.ok) {
+          io.err(result.errors.map((e) => `error: ${e.message}`).join('\n') + '\n');
+          io.exitCode = 1;
+          return;
+        }
+        print(io, opts.json, result.settings, `removed ${keys.join(', ')}`);
+      });
+    });
+  settings
     .command('show')
     .description('show stored settings (secrets masked)')
     .option('--account <id>', 'root account id (default: site-wide)', positiveInt('--account'))

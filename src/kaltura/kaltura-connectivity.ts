@@ -39,8 +39,8 @@ export interface KalturaConnectivityParts extends KalturaConnectivity {
 }
 
 /** Builds the issuers and the settings check for this process. */
-export function createKalturaConnectivity(_config: Config, _bus: InvalidationBus, options: KalturaConnectivityOptions = {}): KalturaConnectivityParts {
-  const breakers = new CircuitBreakerRegistry(options.breaker);
+export function createKalturaConnectivity(config: Config, _bus: InvalidationBus, options: KalturaConnectivityOptions = {}): KalturaConnectivityParts {
+  const breakers = new CircuitBreakerRegistry({ ...config.kalturaBreaker, ...options.breaker });
   const client = new KalturaApiClient({ ...options.client, breakers });
   const checkClient = new KalturaApiClient({ ...options.client, breakers: null });
   return {

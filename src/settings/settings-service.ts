@@ -38,6 +38,8 @@ export interface UpdateOptions {
   check?: boolean;
   /** save even when the check fails */
   force?: boolean;
+  /** keys to remove from this level (a secret cannot be blanked, only removed this way) */
+  unset?: string[];
 }
 
 export type UpdateResult =
@@ -124,6 +126,13 @@ export class SettingsService {
     const validation = validateSettings(submitted, new Set(Object.keys(row?.sealedSecrets ?? {})));
     if (!validation.ok) return { ok: false, errors: validation.errors, check: null };
     const { change } = validation;
+    const unknown = (options.unset ?? []).filter((k) => !(ALL_SETTING_KEYS as readonly string[]).includes(k));
+    if (unknown.length > 0) return { ok: false, errors: unknown.map((k) => ({ field: k, message: `Unknown setting "${k}"` })), check: null };
+    for (const key of options.unset ?? []) {
+      if ((SECRET_KEYS as readonly string[]).includes(key)) change.unsetSecrets.push(key as SecretKey);
+      else change.unset.push(key);
+    }
+    const noop = validation.noop && (options.unset ?? []).length === 0;
     const plain: Record<string, unknown> = { ...row?.plain, ...change.plain };
     for (const key of change.unset) delete plain[key];
     const sealed: Record<string, string> = { ...row?.sealedSecrets };
@@ -139,7 +148,7 @@ export class SettingsService {
     };
 
     let check: SettingsCheckResult | null = null;
-    if (this.checker && !validation.noop) {
+    if (this.checker && !noop) {
       const candidate = await this.candidate(accountId, next);
       if (options.check || this.checker.checksByDefault(candidate)) {
         check = await this.checker.check(candidate);
@@ -148,7 +157,7 @@ export class SettingsService {
         }
       }
     }
-    if (!validation.noop) {
+    if (!noop) {
       await this.repo.save(next);
       this.bus.publish('settings', accountId === null ? 'site' : String(accountId));
     }
