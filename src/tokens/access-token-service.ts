@@ -103,6 +103,11 @@ export class AccessTokenService {
     return { token, record };
   }
 
+  /** A token's stored record (never the token itself). */
+  find(id: number): Promise<AccessTokenRecord | undefined> {
+    return this.tokens.findById(id);
+  }
+
   /** Revokes (soft-deletes) a token; true when it was active. */
   async revoke(id: number): Promise<boolean> {
     const changed = await this.tokens.revoke(id);
