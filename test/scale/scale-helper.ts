@@ -74,18 +74,25 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const url = `redis://127.0.0.1:${port}`;
   const start = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' });
-    const client = new Redis(url, { lazyConnect: true, retryStrategy: (n) => (n > 50 ? null : 100), maxRetriesPerRequest: null });
-    client.on('error', () => {});
-    try {
-      await client.connect();
-      await client.ping();
-    } finally {
-      client.disconnect();
+    // wait until it answers (it takes a moment to bind)
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        if ((await client.ping()) === 'PONG') return;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start: ${(err as Error).message}`);
+      } finally {
+        client.disconnect();
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
   };
   const stop = async () => {
     const c = child;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
       c.kill('SIGKILL');
