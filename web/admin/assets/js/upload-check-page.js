@@ -3,6 +3,8 @@
  * session from POST /api/v1/services/kaltura_session?include_upload_config=1, then
  * @instructure/k5uploader with the session and its uploadUrl / entryUrl / uiconfUrl — and shows
  * the entry id Kaltura created, or each error k5uploader reports. The KS is never displayed.
+ * Like Canvas's media comment uploader (KalturaSessionLoader), the session handed to k5uploader
+ * carries `ui_conf_id` = the Uploader UI Conf ID setting, which partnerservices2/getuiconf needs.
  */
 import { K5Uploader } from '/admin/vendor/k5uploader/index.js';
 import { api, SignedOut } from './api.js';
@@ -16,6 +18,9 @@ const progress = byId('upload-progress');
 const errorBox = byId('upload-errors');
 let secretsToHide = [];
 let uploader = null;
+/** What the uploader is doing: idle | uiconf | upload (to explain failures k5uploader does not report). */
+let phase = 'idle';
+let uiConfId = '';
 
 /** Removes the KS (and anything KS-like) from text shown to people. */
 function scrub(text) {
@@ -52,6 +57,7 @@ function describeK5Error(detail) {
 }
 
 function finish() {
+  phase = 'idle';
   progress.hidden = true;
   byId('start-upload').disabled = false;
   uploader?.destroy();
@@ -64,7 +70,12 @@ document.addEventListener('securitypolicyviolation', (event) => {
   finish();
 });
 window.addEventListener('error', (event) => {
-  reportError(`The uploader stopped: ${event.message}`);
+  // k5uploader throws (instead of reporting K5.uiconfError) when getuiconf answers with an error.
+  reportError(
+    phase === 'uiconf'
+      ? `Kaltura sent no uploader configuration for ui conf ${uiConfId || '(none)'}; check the Uploader UI Conf ID setting. (${event.message})`
+      : `The uploader stopped: ${event.message}`,
+  );
   finish();
 });
 
@@ -81,9 +92,14 @@ async function startUpload(file) {
   }
   secretsToHide = [session.ks];
   const setting = session.kaltura_setting ?? {};
+  const kalturaSession = { ...session };
+  delete kalturaSession.kaltura_setting;
+  if (setting.upload_ui_conf !== undefined) kalturaSession.ui_conf_id = setting.upload_ui_conf;
+  uiConfId = setting.upload_ui_conf ?? '';
   announce(status, `Loading the uploader configuration from ${new URL(setting.uiconfUrl).host}…`);
+  phase = 'uiconf';
   uploader = new K5Uploader({
-    kaltura_session: session,
+    kaltura_session: kalturaSession,
     allowedMediaTypes: ['audio', 'video'],
     uploadUrl: setting.uploadUrl,
     entryUrl: setting.entryUrl,
@@ -91,6 +107,7 @@ async function startUpload(file) {
     entryDefaults: { partnerData: setting.partner_data },
   });
   uploader.addEventListener('K5.ready', () => {
+    phase = 'upload';
     announce(status, `Uploading ${file.name}…`);
     progress.hidden = false;
     uploader.uploadFile(file);
