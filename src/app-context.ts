@@ -25,6 +25,9 @@ import type { SessionIssuer } from './kaltura/issuers/session-issuer.js';
 import type { SessionMode } from './settings/kaltura-settings.js';
 import { knownScopes } from './http/route-scopes.js';
 import { createKalturaConnectivity } from './kaltura/kaltura-connectivity.js';
+import { ServiceMetrics } from './observability/service-metrics.js';
+import { InstrumentedSessionIssuer } from './observability/instrumented-issuer.js';
+import type { ReadinessCheck } from './observability/readiness.js';
 import type { WidgetSessionCache } from './kaltura/widget-session-cache.js';
 import type { SharedRedis } from './redis/shared-redis.js';
 
@@ -48,6 +51,10 @@ export interface AppContext {
   issuers: Map<SessionMode, SessionIssuer>;
   /** the Redis connection shared by instances (REDIS_URL), when configured */
   redis?: SharedRedis;
+  /** this instance's Prometheus metrics (its own registry) */
+  metrics: ServiceMetrics;
+  /** checks /health/ready runs besides the database (and Redis); add to it */
+  readinessChecks: ReadinessCheck[];
   /** Closes what the context opened (not the database, which its opener closes). */
   close(): Promise<void>;
 }
@@ -62,6 +69,8 @@ export interface ContextOptions {
   widgetSessions?: WidgetSessionCache;
   /** the shared Redis connection, exposed to the HTTP layer (rate limits, readiness) */
   redis?: SharedRedis;
+  /** metrics to report into (default: a fresh registry) */
+  metrics?: ServiceMetrics;
 }
 
 /** Builds the context over an open database. */
@@ -76,10 +85,16 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
   const userDirectory = new UserDirectory(users, bus, ttl);
   const settings = new SettingsService(new SettingsRepository(db.kysely), keyring, bus, ttl);
   const audit = new SessionAuditRepository(db.kysely);
-  const connectivity = createKalturaConnectivity(config, bus, options.widgetSessions ? { appToken: { cache: options.widgetSessions } } : {});
+  const metrics = options.metrics ?? new ServiceMetrics();
+  const connectivity = createKalturaConnectivity(config, bus, {
+    ...(options.widgetSessions ? { appToken: { cache: options.widgetSessions } } : {}),
+    breaker: { onStateChange: metrics.breakerStateChanged },
+  });
   if (connectivity.checker) settings.useChecker(connectivity.checker);
   const issuers = new Map<SessionMode, SessionIssuer>([['local', new LocalSessionIssuer()]]);
   for (const issuer of [...connectivity.issuers, ...(options.issuers ?? [])]) issuers.set(issuer.mode, issuer);
+  // count sessions per mode, time Kaltura calls (observability/instrumented-issuer.ts)
+  for (const [mode, issuer] of issuers) issuers.set(mode, new InstrumentedSessionIssuer(issuer, metrics));
   return {
     config,
     db,
@@ -98,6 +113,8 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
     kaltura: new KalturaService(settings, issuers, audit, options.clock),
     issuers,
     ...(options.redis ? { redis: options.redis } : {}),
+    metrics,
+    readinessChecks: [],
     close: async () => {
       await connectivity.close();
       await bus.close();

@@ -96,6 +96,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     SECRET_KEYS: newSecretKey(),
     LOG_LEVEL: 'silent',
     CACHE_TTL_MS: '0',
+    // rate limits off unless a test sets them (test/ops/rate-limit.test.ts does)
+    RATE_LIMIT_SESSION_PER_TOKEN: '0',
+    RATE_LIMIT_SESSION_PER_IP: '0',
+    RATE_LIMIT_AUTH_FAILURES_PER_IP: '0',
     ...options.env,
   });
   const ctx = await openContext(config, () => {}, options);

@@ -13,6 +13,14 @@ import { adminConsole } from './plugins/admin-console.js';
 import { servicesRoutes } from './routes/services.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { redactUrl } from './redact.js';
+import { LOG_REDACT_PATHS, censorLogValue, scrubLogArguments, serializeErrorForLog } from '../observability/log-redaction.js';
+import { runWithRequestLogger } from '../observability/request-log-context.js';
+import { installOpenApi } from './plugins/openapi.js';
+import { installSecurityHeaders } from './plugins/security-headers.js';
+import { installRequestMetrics, registerMetricsRoute } from './plugins/metrics.js';
+import { installRateLimits } from './plugins/rate-limit.js';
+import { healthRoutes } from './routes/health.js';
+import { sharedRedisCheck } from '../observability/readiness.js';
 
 export interface BuildAppOptions {
   /** Fastify logger options (or false); defaults to JSON logs at the configured level. */
@@ -24,6 +32,8 @@ export interface RegisteredRoute {
   method: string;
   path: string;
   hasSchema: boolean;
+  /** `schema.hide`: left out of the OpenAPI document (HTML pages, static files) */
+  hidden: boolean;
 }
 
 declare module 'fastify' {
@@ -39,11 +49,11 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Ex
   return {
     level,
     ...(stream ? { stream } : {}),
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'headers.authorization'],
-      censor: '[REDACTED]',
-    },
+    // credentials anywhere they are commonly logged; a KS keeps only its last 6 characters
+    redact: { paths: [...LOG_REDACT_PATHS], censor: censorLogValue },
+    hooks: { logMethod: scrubLogArguments },
     serializers: {
+      err: serializeErrorForLog,
       req(req: FastifyRequest) {
         return { method: req.method, url: redactUrl(req.url ?? ''), host: req.headers?.host, remoteAddress: req.ip };
       },
@@ -79,7 +89,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) routes.push({ method: String(method), path: route.url, hasSchema: route.schema !== undefined });
+    for (const method of methods) routes.push({ method: String(method), path: route.url, hasSchema: route.schema !== undefined, hidden: (route.schema as { hide?: unknown } | undefined)?.hide === true });
   });
 
   // JSON: an empty body counts as no parameters (clients POST with no body).
@@ -89,13 +99,23 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     jsonParser(request, body as string, done);
   });
   await app.register(formbody);
+  // before any route: the OpenAPI document is built from the routes registered after it
+  await installOpenApi(app);
+  installSecurityHeaders(app);
+  installRequestMetrics(app, ctx.metrics);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
   });
+  // code without the request in hand (issuers, background work) logs with its reqId
+  app.addHook('onRequest', (request, _reply, done) => runWithRequestLogger(request.log, done));
 
   installErrorHandler(app, ctx.errorReports);
   installAuthentication(app, ctx.accountResolver, ctx.authenticator);
+  await installRateLimits(app, { limits: ctx.config.rateLimits, redis: ctx.redis?.client ?? null, ...(ctx.redis ? { nameSpace: `${ctx.redis.prefix}rate-limit:` } : {}), metrics: ctx.metrics });
+  await app.register(healthRoutes, { db: ctx.db, readinessChecks: () => (ctx.redis ? [sharedRedisCheck(ctx.redis), ...ctx.readinessChecks] : ctx.readinessChecks) });
+  // /metrics here only with a token and no separate METRICS_PORT listener (src/http/metrics-server.ts)
+  if (ctx.config.metricsToken !== undefined && ctx.config.metricsPort === undefined) registerMetricsRoute(app, { metrics: ctx.metrics, token: ctx.config.metricsToken });
   await installCors(app, ctx.config.corsOrigins);
   await app.register(adminConsole, { accountResolver: ctx.accountResolver, settings: ctx.settings });
   await app.register(servicesRoutes, { kaltura: ctx.kaltura, bodyLimit: ctx.config.bodyLimitBytes });

@@ -8,6 +8,8 @@ import { scopeFor } from '../canvas/scopes.js';
 export const API_ROUTES: ReadonlyArray<readonly [method: string, path: string]> = [
   ['GET', '/api/v1/services/kaltura'],
   ['POST', '/api/v1/services/kaltura_session'],
+  // the OpenAPI document (src/http/plugins/openapi.ts; `/api/v1/openapi.json` too)
+  ['GET', '/api/v1/openapi'],
   // admin API (src/http/routes/admin)
   ['POST', '/api/v1/accounts/:account_id/users'],
   ['GET', '/api/v1/accounts/:account_id/users'],

@@ -7,6 +7,8 @@ import type { Config } from '../config.js';
 import { openContext, seedIfEmpty, type FirstStart } from '../bootstrap.js';
 import type { AppContext } from '../app-context.js';
 import { buildApp } from './app.js';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { requestLogger } from '../observability/request-log-context.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -17,13 +19,20 @@ export interface RunningServer {
 
 /** Starts listening; prints the first start's admin token once to `out`. */
 export async function startServer(config: Config, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<RunningServer> {
-  const ctx = await openContext(config, (m) => process.stderr.write(`warning: ${m}\n`));
   let app: FastifyInstance | undefined;
+  let metricsServer: MetricsServer | undefined;
+  // background work started by a request (e.g. token last-used updates) logs with that request's reqId
+  const onBackgroundError = (err: unknown) => requestLogger(app?.log ?? null)?.error({ err }, 'background task failed');
+  const ctx = await openContext(config, (m) => process.stderr.write(`warning: ${m}\n`), { onBackgroundError });
   try {
     const first = await seedIfEmpty(ctx);
     if (first) announceFirstStart(first, out);
     app = await buildApp(ctx);
     const url = await app.listen({ port: config.port, host: config.host });
+    if (config.metricsPort !== undefined) {
+      metricsServer = await startMetricsServer(ctx.metrics, { host: config.metricsHost, port: config.metricsPort, token: config.metricsToken });
+      app.log.info({ url: metricsServer.url }, 'metrics listening');
+    }
     let closing: Promise<void> | undefined;
     return {
       app,
@@ -31,7 +40,15 @@ export async function startServer(config: Config, out: (text: string) => void = 
       url,
       close: () => {
         closing ??= (async () => {
-          await app!.close();
+          // keep-alive connections become idle only once their request in flight is answered:
+          // close each as soon as it does, or close() would wait for the client to hang up
+          const sweep = setInterval(() => app!.server.closeIdleConnections(), 50);
+          try {
+            await app!.close();
+          } finally {
+            clearInterval(sweep);
+          }
+          await metricsServer?.close();
           await ctx.close();
         })();
         return closing;
@@ -39,6 +56,7 @@ export async function startServer(config: Config, out: (text: string) => void = 
     };
   } catch (err) {
     await app?.close().catch(() => {});
+    await metricsServer?.close().catch(() => {});
     await ctx.close();
     throw err;
   }

@@ -1,0 +1,108 @@
+/**
+ * Rate limits (OWASP: limit what can be abused, answer 429 with Retry-After):
+ * - the session endpoint, per access token and per client IP;
+ * - failed authentication per client IP: every 401 for a bad token counts, and once an IP has
+ *   used up its allowance, its requests that present a token are refused with 429 before the
+ *   token is even looked at (no more guessing), until the window passes.
+ * Counters live in @fastify/rate-limit's store: in memory, or Redis (pass an ioredis client) so
+ * that every instance shares them.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
+import { ApiError } from '../../canvas/api-error.js';
+import type { ServiceMetrics } from '../../observability/service-metrics.js';
+import { param } from '../request-params.js';
+import { fallbackRateLimitStore } from '../../redis/fallback-rate-limit-store.js';
+
+/** Limits per window; 0 turns a limit off. */
+export interface RateLimitSettings {
+  sessionPerToken: number;
+  sessionPerIp: number;
+  authFailuresPerIp: number;
+  windowMs: number;
+}
+
+export interface RateLimitOptions {
+  limits: RateLimitSettings;
+  /** shared store for several instances; in-memory when absent */
+  redis?: Redis | null;
+  /** key prefix in Redis (default `cks-rate-limit:`) */
+  nameSpace?: string;
+  metrics?: ServiceMetrics;
+}
+
+/** Routes (Fastify patterns) counted by the session limits. */
+export const SESSION_ROUTES: ReadonlySet<string> = new Set(['/api/v1/services/kaltura_session']);
+
+type Limiter = (request: FastifyRequest, options?: { increment?: boolean }) => Promise<{ isAllowed: boolean; remaining?: number; ttl?: number; isExceeded?: boolean }>;
+
+/** Canvas-shaped 429 with Retry-After (whole seconds, at least 1). */
+export function rateLimitExceeded(ttlMs: number): ApiError {
+  const seconds = Math.max(1, Math.ceil(ttlMs / 1000));
+  return ApiError.of(429, `Rate limit exceeded; try again in ${seconds} seconds.`, 'rate_limit_exceeded', {}, { 'retry-after': String(seconds) });
+}
+
+/** True when the request presents a credential (a Bearer header or an `access_token` parameter). */
+function presentsToken(request: FastifyRequest): boolean {
+  const auth = request.headers.authorization;
+  if (typeof auth === 'string' && auth.trim() !== '') return true;
+  const p = param(request, 'access_token');
+  return typeof p === 'string' && p !== '';
+}
+
+/** Installs the limits on the root app; call after authentication is installed, before the routes. */
+export async function installRateLimits(app: FastifyInstance, opts: RateLimitOptions): Promise<void> {
+  const { limits } = opts;
+  await app.register(rateLimit, {
+    global: false,
+    timeWindow: limits.windowMs,
+    // Redis counters shared by instances, per-instance counters while Redis is away (src/redis)
+    ...(opts.redis ? { store: fallbackRateLimitStore(opts.redis, opts.nameSpace ?? 'cks-rate-limit:') } : {}),
+    // a store outage must not take the service down: serve without limits, say so in the log
+    skipOnError: true,
+  });
+  const make = (name: string, max: number, key: (request: FastifyRequest) => string): Limiter =>
+    app.createRateLimit({ max, timeWindow: limits.windowMs, keyGenerator: (request: FastifyRequest) => `${name}:${key(request)}` }) as Limiter;
+
+  const refuse = (limit: string, ttl: number | undefined, request: FastifyRequest): never => {
+    opts.metrics?.rateLimited.inc({ limit });
+    request.log.info({ limit }, 'rate limit exceeded');
+    throw rateLimitExceeded(ttl ?? limits.windowMs);
+  };
+
+  const authFailures = limits.authFailuresPerIp > 0 ? make('auth-fail', limits.authFailuresPerIp, (r) => r.ip) : null;
+  const sessionIp = limits.sessionPerIp > 0 ? make('session-ip', limits.sessionPerIp, (r) => r.ip) : null;
+  const sessionToken = limits.sessionPerToken > 0 ? make('session-token', limits.sessionPerToken, (r) => String(r.identity?.token.id)) : null;
+
+  if (authFailures) {
+    // preValidation runs before every preHandler, so before the token is checked
+    app.addHook('preValidation', async (request) => {
+      if (!request.url.startsWith('/api/') || !presentsToken(request)) return;
+      const status = await authFailures(request, { increment: false });
+      if (!status.isAllowed && (status.remaining ?? 1) <= 0) refuse('auth_failures_per_ip', status.ttl, request);
+    });
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode === 401 && reply.hasHeader('www-authenticate') && request.url.startsWith('/api/') && presentsToken(request)) {
+        await authFailures(request);
+      }
+      return payload;
+    });
+  }
+
+  if (sessionIp || sessionToken) {
+    // after authentication (registered later than it), so the token's id is known
+    app.addHook('preHandler', async (request) => {
+      const route = request.routeOptions?.url;
+      if (route === undefined || !SESSION_ROUTES.has(route)) return;
+      if (sessionIp) {
+        const s = await sessionIp(request);
+        if (!s.isAllowed && s.isExceeded) refuse('session_per_ip', s.ttl, request);
+      }
+      if (sessionToken && request.identity) {
+        const s = await sessionToken(request);
+        if (!s.isAllowed && s.isExceeded) refuse('session_per_token', s.ttl, request);
+      }
+    });
+  }
+}

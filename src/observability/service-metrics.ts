@@ -1,0 +1,108 @@
+/**
+ * The Prometheus metrics of one service instance, on a registry of its own (never prom-client's
+ * global one, so several apps in one process do not clash): HTTP requests by route and status,
+ * sessions minted per mode, Kaltura upstream latency and errors, breaker states, rate-limit
+ * refusals, and the default process metrics.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CircuitState } from '../kaltura/circuit-breaker.js';
+import { BREAKER_STATE_VALUE, type KalturaMetrics } from './kaltura-metrics.js';
+
+const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const UPSTREAM_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
+
+/** Every metric the service exports. */
+export class ServiceMetrics implements KalturaMetrics {
+  readonly registry = new Registry();
+  readonly httpRequests: Counter<'method' | 'route' | 'status_code'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  readonly sessionsMinted: Counter<'mode'>;
+  readonly upstreamDuration: Histogram<'mode' | 'outcome'>;
+  readonly upstreamErrors: Counter<'mode' | 'reason'>;
+  readonly breakerState: Gauge<'endpoint'>;
+  readonly rateLimited: Counter<'limit'>;
+  private defaultsOn = false;
+
+  constructor() {
+    const registers = [this.registry];
+    this.httpRequests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by method, route pattern and status code',
+      labelNames: ['method', 'route', 'status_code'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time from request to response, by method, route pattern and status code',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: HTTP_BUCKETS,
+      registers,
+    });
+    this.sessionsMinted = new Counter({
+      name: 'kaltura_sessions_minted_total',
+      help: 'Kaltura sessions (KS) handed out, by session mode',
+      labelNames: ['mode'],
+      registers,
+    });
+    this.upstreamDuration = new Histogram({
+      name: 'kaltura_upstream_duration_seconds',
+      help: 'Time to obtain a session from Kaltura (remote and app_token modes, retries included), by outcome',
+      labelNames: ['mode', 'outcome'],
+      buckets: UPSTREAM_BUCKETS,
+      registers,
+    });
+    this.upstreamErrors = new Counter({
+      name: 'kaltura_upstream_errors_total',
+      help: 'Failed attempts to obtain a session from Kaltura, by mode and reason',
+      labelNames: ['mode', 'reason'],
+      registers,
+    });
+    this.breakerState = new Gauge({
+      name: 'kaltura_circuit_breaker_state',
+      help: 'Circuit breaker state per Kaltura endpoint: 0 closed, 1 half-open, 2 open',
+      labelNames: ['endpoint'],
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: 'rate_limit_refusals_total',
+      help: 'Requests refused with 429, by limit',
+      labelNames: ['limit'],
+      registers,
+    });
+  }
+
+  /** Adds the default process metrics (CPU, memory, event loop, GC) once; only a serving app needs them. */
+  enableDefaultMetrics(): void {
+    if (this.defaultsOn) return;
+    this.defaultsOn = true;
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts one response. */
+  observeHttp(method: string, route: string, statusCode: number, seconds: number): void {
+    const labels = { method, route, status_code: String(statusCode) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
+
+  /** Counts a session handed out in `mode`. */
+  sessionMinted(mode: string): void {
+    this.sessionsMinted.inc({ mode });
+  }
+
+  /** {@inheritDoc KalturaMetrics.observeUpstream} */
+  observeUpstream(mode: string, seconds: number, outcome: string): void {
+    this.upstreamDuration.observe({ mode, outcome: outcome === 'ok' ? 'ok' : 'error' }, seconds);
+    if (outcome !== 'ok') this.upstreamErrors.inc({ mode, reason: outcome });
+  }
+
+  /** {@inheritDoc KalturaMetrics.breakerStateChanged} */
+  breakerStateChanged = (endpoint: string, state: CircuitState): void => {
+    this.breakerState.set({ endpoint }, BREAKER_STATE_VALUE[state]);
+  };
+
+  /** The exposition text and its content type. */
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
