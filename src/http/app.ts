@@ -3,7 +3,7 @@
  * ids, authentication, Canvas-shaped errors, and the routes. Does not listen.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { AppContext } from '../app-context.js';
 import { installErrorHandler } from './plugins/error-handler.js';
@@ -80,6 +80,14 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       return path.endsWith('.json') ? path.slice(0, -5) + (q < 0 ? '' : url.slice(q)) : url;
     },
     routerOptions: { maxParamLength: 200 },
+    // URLs the router cannot take (bad percent-encoding, over-long segments): Canvas's error shape,
+    // never Fastify's default body, which echoes the whole URL and so any access_token in it
+    frameworkErrors: (err, _request, reply) => {
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void (reply as unknown as FastifyReply)
+        .code(tooLong ? 414 : 400)
+        .send({ errors: [{ message: tooLong ? 'A segment of the request path is too long.' : 'The request URL is not valid.', error_code: tooLong ? 'uri_too_long' : 'bad_request' }] });
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
