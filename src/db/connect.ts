@@ -84,6 +84,11 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<Db
   });
   // A dropped connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // A client in use when its connection drops emits 'error' too; without a listener that would
+  // end the process. The query in flight fails (→ 503) and the pool discards the client.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kysely,
