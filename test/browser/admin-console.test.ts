@@ -62,7 +62,7 @@ describe.skipIf(skip !== null)('admin console (Chromium)', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${baseUrl}/admin/settings`);
     await expect.poll(textOf(page.locator('#who')), PATIENCE).toContain(`Signed in as Ada Admin (user ${admin.user.id})`);
-    const storage = await page.evaluate(() => ({ session: sessionStorage.getItem('cks.admin.token'), local: localStorage.length, cookie: document.cookie }));
+    const storage = await page.evaluate("({ session: sessionStorage.getItem('cks.admin.token'), local: localStorage.length, cookie: document.cookie })");
     expect(storage).toEqual({ session: admin.token, local: 0, cookie: '' });
     expect((await context.cookies()).length).toBe(0);
   });
@@ -144,7 +144,7 @@ describe.skipIf(skip !== null)('admin console (Chromium)', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(/\/admin\/\?reason=revoked&next=%2Fadmin%2Fusers$/, PATIENCE);
     await expect.poll(textOf(page.getByRole('alert')), PATIENCE).toBe('Your access token was revoked. Sign in with another token.');
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
     await screenshot(page, 'console-06-revoked-back-to-sign-in');
 
     await page.getByLabel('Access token').fill(admin.token);

@@ -70,4 +70,4 @@ export const textOf = (locator: Locator) => async () => ((await locator.textCont
 export const attributeOf = (locator: Locator, name: string) => () => locator.getAttribute(name);
 
 /** Whether a locator holds the keyboard focus, for `expect.poll`. */
-export const isFocused = (locator: Locator) => () => locator.evaluate((el) => el === document.activeElement);
+export const isFocused = (locator: Locator) => () => locator.evaluate((el) => el === el.ownerDocument.activeElement);
