@@ -135,6 +135,21 @@ describe.skipIf(skip !== null)('admin console (Chromium)', () => {
     expect(after.json()).toEqual({ errors: [{ message: 'Revoked access token.' }] });
   });
 
+  it('creates a developer key with scopes and lists it', async () => {
+    await page.getByRole('link', { name: 'Developer keys' }).click();
+    await page.waitForURL(`${baseUrl}/admin/developer-keys`);
+    await page.getByLabel('Name').fill('Media tool');
+    await page.getByLabel('Scopes (one per line)').fill('url:POST|/api/v1/services/kaltura_session');
+    await page.getByLabel('Require scopes on its tokens').check();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const row = page.locator('#keys-table tbody tr', { hasText: 'Media tool' });
+    await expect.poll(() => row.count(), PATIENCE).toBe(1);
+    expect(await textOf(row)()).toContain('url:POST|/api/v1/services/kaltura_session');
+    await screenshot(page, 'console-05b-developer-key');
+    const keys = await t.app.inject({ url: '/api/v1/accounts/self/developer_keys', headers: { ...bearer(admin.token), host: '127.0.0.1' } });
+    expect(keys.json()).toEqual([expect.objectContaining({ name: 'Media tool', require_scopes: true, scopes: ['url:POST|/api/v1/services/kaltura_session'] })]);
+  });
+
   it('returns to sign-in when the console token is revoked, then comes back after signing in again', async () => {
     const { token, record } = await t.ctx.tokens.create({ userId: admin.user.id, purpose: 'console' });
     await signInThroughForm(page, baseUrl, token, '/admin/users');
