@@ -8,6 +8,7 @@ import { UsageError, type CliIo } from './main.js';
 import { positiveInt, print } from './cli-context.js';
 import cluster from 'node:cluster';
 import { runClusterPrimary } from '../cluster/cluster-primary.js';
+import { installWorkerDrain } from '../cluster/worker-drain.js';
 
 /** Adds `serve` and `migrate`. */
 export function registerServeCommands(program: Command, io: CliIo): void {
@@ -33,7 +34,10 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       const server = await startServer(config, (t) => io.out(t));
       closeOnSignals(server);
       // A worker whose primary is gone stops too (the primary owns the listening socket).
-      if (cluster.isWorker) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+      if (cluster.isWorker) {
+        process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+        installWorkerDrain(server.app.server);
+      }
       // Keep running until a signal closes the server.
       await new Promise<void>((resolve) => server.app.server.once('close', () => resolve()));
     });

@@ -10,6 +10,7 @@ import { openContext } from '../bootstrap.js';
 import { announceFirstStart } from '../http/server-runner.js';
 import { seedIfEmpty } from '../bootstrap.js';
 import { STABLE_AFTER_MS, restartDelay } from './restart-backoff.js';
+import { DRAIN_MESSAGE } from './worker-drain.js';
 
 export interface ClusterOptions {
   workers: number;
@@ -66,7 +67,9 @@ export async function runClusterPrimary(config: Config, options: ClusterOptions)
         clearTimeout(timer);
         resolve();
       });
-      worker.process.kill('SIGTERM');
+      // drain first (Connection: close), then the worker stops itself as on SIGTERM
+      if (worker.isConnected()) worker.send(DRAIN_MESSAGE);
+      else worker.process.kill('SIGTERM');
     });
 
   const rollingRestart = async () => {
