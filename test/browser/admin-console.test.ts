@@ -156,7 +156,7 @@ describe.skipIf(skip !== null)('admin console (Chromium)', () => {
     await expect.poll(() => page.locator('#users-table tbody tr', { hasText: 'Ada Admin' }).count(), PATIENCE).toBe(1);
     await t.ctx.tokens.revoke(record.id);
 
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Refresh list' }).click();
     await page.waitForURL(/\/admin\/\?reason=revoked&next=%2Fadmin%2Fusers$/, PATIENCE);
     await expect.poll(textOf(page.getByRole('alert')), PATIENCE).toBe('Your access token was revoked. Sign in with another token.');
     expect(await page.evaluate('sessionStorage.length')).toBe(0);

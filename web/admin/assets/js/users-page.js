@@ -1,4 +1,4 @@
-/** Users and logins: lists the account's users (paginated, searchable) and adds users with a login. */
+/** Users and logins: lists the account's users with their login and SIS id (paginated) and adds users with a login. */
 import { api, ApiError, SignedOut } from './api.js';
 import { announce, byId, clearFieldErrors, h, showFieldErrors, when } from './dom.js';
 import { startPage } from './layout.js';
@@ -8,7 +8,7 @@ const profile = startPage();
 const listStatus = byId('users-status');
 const tbody = byId('users-table').querySelector('tbody');
 
-async function loadUsers(path = '/api/v1/accounts/self/users', query = { per_page: 25, search_term: byId('search-term').value.trim() }) {
+async function loadUsers(path = '/api/v1/accounts/self/users', query = { per_page: 25 }) {
   announce(listStatus, 'Loading users…');
   try {
     const { data, headers } = await api('GET', path, { query });
@@ -55,9 +55,6 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
-byId('user-search').addEventListener('submit', (event) => {
-  event.preventDefault();
-  loadUsers();
-});
+byId('refresh-users').addEventListener('click', () => loadUsers());
 
 if (profile) loadUsers();
