@@ -67,6 +67,15 @@ describe('rate limits', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/services/kaltura', headers: bearer(a.token), remoteAddress: '203.0.113.6' })).statusCode).toBe(200);
   });
 
+  it('counts an IPv6 client by its /64, so rotating addresses within it does not help', async () => {
+    const bad = (n: number) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/services/kaltura', headers: bearer(`guess-${n}`), remoteAddress: `2001:db8:aa:bb::${n.toString(16)}` });
+    for (let i = 1; i <= 3; i++) expect((await bad(i)).statusCode).toBe(401);
+    expect429(await bad(4));
+    const other = await t.app.inject({ method: 'GET', url: '/api/v1/services/kaltura', headers: bearer(a.token), remoteAddress: '2001:db8:aa:cc::1' });
+    expect(other.statusCode).toBe(200);
+  });
+
   it('does not count a good token as a failure', async () => {
     const ip = '203.0.113.77';
     for (let i = 0; i < 6; i++) {
@@ -79,7 +88,7 @@ describe('rate limits', () => {
     const text = (await t.app.inject({ method: 'GET', url: '/metrics', headers: bearer(LIMITS.METRICS_TOKEN) })).body;
     expect(text).toContain('rate_limit_refusals_total{limit="session_per_token"} 1');
     expect(text).toContain('rate_limit_refusals_total{limit="session_per_ip"} 1');
-    expect(text).toContain('rate_limit_refusals_total{limit="auth_failures_per_ip"} 3');
+    expect(text).toContain('rate_limit_refusals_total{limit="auth_failures_per_ip"} 4');
   });
 });
 

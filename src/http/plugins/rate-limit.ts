@@ -8,7 +8,7 @@
  * that every instance shares them.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import { ApiError } from '../../canvas/api-error.js';
 import type { ServiceMetrics } from '../../observability/service-metrics.js';
@@ -71,8 +71,10 @@ export async function installRateLimits(app: FastifyInstance, opts: RateLimitOpt
     throw rateLimitExceeded(ttl ?? limits.windowMs);
   };
 
-  const authFailures = limits.authFailuresPerIp > 0 ? make('auth-fail', limits.authFailuresPerIp, (r) => r.ip) : null;
-  const sessionIp = limits.sessionPerIp > 0 ? make('session-ip', limits.sessionPerIp, (r) => r.ip) : null;
+  // IPv4 as is; IPv6 by /64 (one subscriber's block), IPv4-mapped IPv6 as IPv4
+  const client = (r: FastifyRequest) => normalizeIP(r.ip);
+  const authFailures = limits.authFailuresPerIp > 0 ? make('auth-fail', limits.authFailuresPerIp, client) : null;
+  const sessionIp = limits.sessionPerIp > 0 ? make('session-ip', limits.sessionPerIp, client) : null;
   const sessionToken = limits.sessionPerToken > 0 ? make('session-token', limits.sessionPerToken, (r) => String(r.identity?.token.id)) : null;
 
   if (authFailures) {
