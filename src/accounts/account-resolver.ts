@@ -2,12 +2,17 @@
  * Picks the root account a request belongs to: the account whose domain equals the Host header
  * (port ignored), else the default account. Cached for the cache TTL.
  */
+import { ApiError } from '../canvas/api-error.js';
 import { TtlCache } from '../cache/ttl-cache.js';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { normalizeDomain, type Account, type AccountRepository } from './account-repository.js';
 
-/** Thrown when no root account exists at all (the database was never initialised). */
-export class NoAccountError extends Error {}
+/** Thrown when no root account exists at all (the database was never initialised): a 503, not a bug. */
+export class NoAccountError extends ApiError {
+  constructor(message: string) {
+    super(503, { errors: [{ message, error_code: 'no_root_account' }] });
+  }
+}
 
 /** Host → root account. */
 export class AccountResolver {
@@ -31,7 +36,7 @@ export class AccountResolver {
     const cached = this.byHost.get(domain);
     if (cached) return cached;
     const account = (domain ? await this.accounts.findByDomain(domain) : undefined) ?? (await this.accounts.findDefault());
-    if (!account) throw new NoAccountError('no root account exists; run `canvas-kaltura migrate` or start the server once');
+    if (!account) throw new NoAccountError('No root account exists yet: start the service once on this database (it creates the default account) or run `canvas-kaltura accounts create --name …`.');
     this.byHost.set(domain, account);
     return account;
   }

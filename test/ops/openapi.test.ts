@@ -65,4 +65,20 @@ describe('OpenAPI', () => {
       await t2.close();
     }
   });
+
+  it('is public: served on an empty database and whatever token comes with it', async () => {
+    const empty = await createTestApp();
+    try {
+      const plain = await empty.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+      expect(plain.statusCode).toBe(200);
+      const badToken = await empty.app.inject({ method: 'GET', url: '/api/v1/openapi.json', headers: { authorization: 'Bearer not-a-token' } });
+      expect(badToken.statusCode).toBe(200);
+      // every other API route still needs a root account: a clear 503, not a 500
+      const noAccount = await empty.app.inject({ method: 'GET', url: '/api/v1/services/kaltura', headers: { authorization: 'Bearer not-a-token' } });
+      expect(noAccount.statusCode).toBe(503);
+      expect(noAccount.json().errors[0].error_code).toBe('no_root_account');
+    } finally {
+      await empty.close();
+    }
+  });
 });

@@ -16,12 +16,15 @@ declare module 'fastify' {
   }
 }
 
-/** Adds the account/identity decorators and the pre-handler that fills them. */
+/**
+ * Adds the account/identity decorators and the pre-handler that fills them. A route whose
+ * `config.public` is true (the OpenAPI document) is served without looking at credentials.
+ */
 export function installAuthentication(app: FastifyInstance, resolver: AccountResolver, authenticator: Authenticator): void {
   app.decorateRequest('account', null);
   app.decorateRequest('identity', null);
   app.addHook('preHandler', async (request: FastifyRequest, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+    if (!request.url.startsWith('/api/') || (request.routeOptions.config as { public?: boolean }).public === true) return;
     const account = await resolver.forHost(request.headers.host);
     request.account = account;
     const identity = await authenticator.authenticate({

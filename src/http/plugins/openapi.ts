@@ -47,6 +47,8 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
   app.get(
     OPENAPI_PATH,
     {
+      // A public description of the API: no account or token needed to read it.
+      config: { public: true },
       schema: {
         summary: 'This API as an OpenAPI 3 document',
         tags: ['operations'],
