@@ -3,7 +3,7 @@
  * `SHA-1(random ‖ fields) ‖ random ‖ fields`, zero padded, in URL-safe Base64 with `=` kept.
  */
 import { Buffer } from 'node:buffer';
-import { createCipheriv, createDecipheriv, createHash, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, timingSafeEqual, type Decipher, type KeyObject } from 'node:crypto';
 import { encodeBase64UrlPadded } from './base64.js';
 import { fillRandom } from './random.js';
 
@@ -17,13 +17,21 @@ const BLOCK = 16;
 const ZERO_IV = Buffer.alloc(16);
 const KEY_CACHE_LIMIT = 64;
 
+/** A secret's derived AES key, and (once it has decrypted a KS) its block decryptor. */
+interface CachedKey {
+  raw: Buffer;
+  key: KeyObject;
+  /** AES-128-ECB without padding: keeps no state between calls, so one serves every KS. */
+  blockDecipher?: Decipher;
+}
+
 /**
  * Derived AES keys by secret, bounded (oldest dropped first) and private to this module:
  * the derivation is a SHA-1 and an OpenSSL key set-up per call otherwise, on the hot path of every KS.
  */
-const keyCache = new Map<string, { raw: Buffer; key: KeyObject }>();
+const keyCache = new Map<string, CachedKey>();
 
-function cachedKey(secret: string): { raw: Buffer; key: KeyObject } {
+function cachedKey(secret: string): CachedKey {
   let entry = keyCache.get(secret);
   if (entry === undefined) {
     const raw = createHash('sha1').update(secret, 'utf8').digest().subarray(0, 16);
@@ -86,9 +94,7 @@ export interface KsV2Content {
 export function decryptKsV2(ciphertext: Uint8Array, secrets: readonly string[]): KsV2Content | null {
   if (ciphertext.byteLength % BLOCK !== 0 || ciphertext.byteLength === 0) return null;
   for (let i = 0; i < secrets.length; i++) {
-    const secret = secrets[i]!;
-    const decipher = createDecipheriv('aes-128-cbc', cachedKey(secret).key, ZERO_IV).setAutoPadding(false);
-    const plain = decipher.update(ciphertext); // whole blocks: final() would add nothing
+    const plain = decryptCbcZeroIv(cachedKey(secrets[i]!), ciphertext);
     let end = plain.length;
     while (end > 0 && plain[end - 1] === 0) end--;
     if (end < SHA1_SIZE) continue;
@@ -100,10 +106,23 @@ export function decryptKsV2(ciphertext: Uint8Array, secrets: readonly string[]):
       secretIndex: i,
       hash,
       random: rest.subarray(0, KS_V2_RANDOM_SIZE),
-      fieldsBinary: rest.subarray(KS_V2_RANDOM_SIZE).toString('latin1'),
+      fieldsBinary: plain.toString('latin1', Math.min(SHA1_SIZE + KS_V2_RANDOM_SIZE, end), end),
     };
   }
   return null;
+}
+
+/**
+ * AES-128-CBC decryption with a zero IV of whole blocks, done as ECB decryption plus the CBC
+ * chaining (each plaintext block XOR the previous ciphertext block; the first XOR the zero IV is
+ * a no-op). The same bytes as a fresh CBC decipher, without creating an OpenSSL context per KS
+ * (that set-up cost more than the decryption itself).
+ */
+function decryptCbcZeroIv(entry: CachedKey, ciphertext: Uint8Array): Buffer {
+  entry.blockDecipher ??= createDecipheriv('aes-128-ecb', entry.key, null).setAutoPadding(false);
+  const plain = entry.blockDecipher.update(ciphertext); // whole blocks, no padding: nothing held back
+  for (let k = plain.length - 1; k >= BLOCK; k--) plain[k]! ^= ciphertext[k - BLOCK]!;
+  return plain;
 }
 
 /**
@@ -115,5 +134,5 @@ export function splitKsV2(decoded: Buffer): { partnerId: string; ciphertext: Buf
   if (first < 0) return null;
   const second = decoded.indexOf(0x7c, first + 1);
   if (second < 0) return null;
-  return { partnerId: decoded.subarray(first + 1, second).toString('utf8'), ciphertext: decoded.subarray(second + 1) };
+  return { partnerId: decoded.toString('utf8', first + 1, second), ciphertext: decoded.subarray(second + 1) };
 }

@@ -138,6 +138,8 @@ function parseV1(decoded: Buffer, lookup: ParseKsOptions['adminSecretsFor']): Ks
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
+/** A byte above 0x7f, raw or %-escaped: only then can a decoded field hold UTF-8. */
+const NON_ASCII_BYTE = /[\x80-\xff]|%[89a-fA-F]/;
 const utf8 = (binary: string): string => (ASCII.test(binary) ? binary : Buffer.from(binary, 'latin1').toString('utf8'));
 
 function parseV2(decoded: Buffer, lookup: ParseKsOptions['adminSecretsFor']): KsMembers | null {
@@ -166,8 +168,9 @@ function parseV2(decoded: Buffer, lookup: ParseKsOptions['adminSecretsFor']): Ks
     matchedSecretIndex: content.secretIndex,
   };
   const privileges: string[] = [];
-  // Fields made by Kaltura's generators are ASCII; only %-escapes can then carry UTF-8.
-  const plainAscii = content.fieldsBinary.indexOf('%') < 0 && ASCII.test(content.fieldsBinary);
+  // Fields made by Kaltura's generators are ASCII (an e-mail user id is `%40`-escaped ASCII):
+  // with no byte above 0x7f, raw or escaped, every decoded name and value is its own UTF-8.
+  const plainAscii = !NON_ASCII_BYTE.test(content.fieldsBinary);
   for (const [binaryName, binaryValue] of pairs) {
     const value = plainAscii ? binaryValue : utf8(binaryValue);
     switch (binaryName) {
@@ -180,7 +183,8 @@ function parseV2(decoded: Buffer, lookup: ParseKsOptions['adminSecretsFor']): Ks
     const name = plainAscii ? binaryName : utf8(binaryName);
     if (value.length > 0) {
       privileges.push(`${name}:${value}`);
-      members.parsedPrivileges.set(name, value.split('/'));
+      // split() is a runtime call even with nothing to split; a single value is the usual case
+      members.parsedPrivileges.set(name, value.indexOf('/') < 0 ? [value] : value.split('/'));
     } else {
       privileges.push(name);
       members.parsedPrivileges.set(name, []);
