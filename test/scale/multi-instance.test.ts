@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANVAS_SPEC_SETTINGS, freshDatabase, newSecretKey, PG_BASE_URL } from '../helper.js';
-import { eventually, startService, type ServiceProcess } from '../process.js';
+import { eventually, runNode, startService, type ServiceProcess } from '../process.js';
 import { call, missingServices, REDIS_TEST_URL, sessionLoad, uniqueRedisPrefix } from './scale-helper.js';
 
 const skip = await missingServices({ postgres: true, redis: true });
@@ -21,12 +21,13 @@ describe.skipIf(skip !== null)('two instances sharing PostgreSQL and Redis', () 
   let token: string;
   let drop: () => Promise<void>;
   let schema: string;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     const db = freshDatabase('postgres');
     drop = db.drop;
     schema = new URL(db.url).searchParams.get('schema')!;
-    const env = {
+    env = {
       DATABASE_URL: db.url,
       DATA_DIR: db.dataDir,
       SECRET_KEYS: newSecretKey(),
@@ -81,6 +82,18 @@ describe.skipIf(skip !== null)('two instances sharing PostgreSQL and Redis', () 
     expect(refused).toBe(true);
     const last = await call(`${b.url}/api/v1/services/kaltura`, { token: second, headers: xff });
     expect(last.body).toEqual({ errors: [{ message: 'Revoked access token.' }] });
+  });
+
+  it('a change made with the CLI (another process on the same PostgreSQL and Redis) reaches both within 2 seconds', async () => {
+    const xff = { 'x-forwarded-for': '198.51.100.21' };
+    const created = await call(`${a.url}/api/v1/users/self/tokens`, { method: 'POST', token, body: JSON.stringify({ token: { purpose: 'cli revokes me' } }) });
+    const third: string = created.body.visible_token;
+    for (const url of [a.url, b.url]) expect((await call(`${url}/api/v1/services/kaltura`, { token: third, headers: xff })).status).toBe(200);
+    const cli = await runNode(['--import', 'tsx', 'src/cli/run.ts', 'tokens', 'revoke', String(created.body.id)], env);
+    expect(cli.code, cli.stderr).toBe(0);
+    for (const url of [a.url, b.url]) {
+      expect(await eventually(async () => (await call(`${url}/api/v1/services/kaltura`, { token: third, headers: xff })).status === 401, 2000, 50)).toBe(true);
+    }
   });
 
   it('shares a rate limit: failed authentications through both count together', async () => {
