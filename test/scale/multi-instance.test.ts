@@ -1,9 +1,9 @@
 /**
  * Two instances of the service as separate processes on different ports, sharing one
  * PostgreSQL schema and one Redis (with a prefix of this run's own): settings changed through
- * one are served by the other, a token revoked through one is refused by the other within 2 s
- * (their caches live 5 s, so only the Redis invalidation can make it), a rate limit is shared,
- * and 20,000 session requests over both lose nothing: every 200's request id is in the audit
+ * one are served by the other, a token revoked (or a developer key deleted) through one is
+ * refused by the other within 2 s (their caches live 5 s, so only the Redis invalidation can
+ * make it), a rate limit is shared, and 20,000 session requests over both lose nothing: every 200's request id is in the audit
  * log exactly once.
  */
 import { randomBytes } from 'node:crypto';
@@ -94,6 +94,19 @@ describe.skipIf(skip !== null)('two instances sharing PostgreSQL and Redis', () 
     for (const url of [a.url, b.url]) {
       expect(await eventually(async () => (await call(`${url}/api/v1/services/kaltura`, { token: third, headers: xff })).status === 401, 2000, 50)).toBe(true);
     }
+  });
+
+  it('a developer key deleted through one instance stops its tokens on the other within 2 seconds', async () => {
+    const xff = { 'x-forwarded-for': '198.51.100.22' };
+    const key = await call(`${a.url}/api/v1/accounts/self/developer_keys`, { method: 'POST', token, body: JSON.stringify({ developer_key: { name: 'scale test' } }) });
+    expect(key.status, JSON.stringify(key.body)).toBe(200);
+    const cli = await runNode(['--import', 'tsx', 'src/cli/run.ts', 'tokens', 'create', '--user', '1', '--developer-key', String(key.body.id), '--json'], env);
+    expect(cli.code, cli.stderr).toBe(0);
+    const keyed: string = JSON.parse(cli.stdout).token;
+    expect((await call(`${b.url}/api/v1/services/kaltura`, { token: keyed, headers: xff })).status).toBe(200);
+    const del = await call(`${a.url}/api/v1/developer_keys/${key.body.id}`, { method: 'DELETE', token });
+    expect(del.status, JSON.stringify(del.body)).toBe(200);
+    expect(await eventually(async () => (await call(`${b.url}/api/v1/services/kaltura`, { token: keyed, headers: xff })).status === 401, 2000, 50)).toBe(true);
   });
 
   it('shares a rate limit: failed authentications through both count together', async () => {
