@@ -3,8 +3,8 @@
  * PostgreSQL schema and one Redis (with a prefix of this run's own): settings changed through
  * one are served by the other, a token revoked (or a developer key deleted) through one is
  * refused by the other within 2 s (their caches live 5 s, so only the Redis invalidation can
- * make it), a rate limit is shared, and 20,000 session requests over both lose nothing: every 200's request id is in the audit
- * log exactly once.
+ * make it), a rate limit is shared, and 20,000 session requests over both lose nothing:
+ * every 200's request id is in the audit log exactly once.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
