@@ -2,7 +2,7 @@
  * Connects a test app to the leak recorder: notes the secrets the tests hand to the app
  * (token creation, settings with secrets, encryption keys), records every response the app
  * sends, and at close records the rows that must never hold a secret (error reports, the
- * session audit) and the /metrics output.
+ * session audit) and the metrics exposition.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../src/app-context.js';
@@ -50,8 +50,8 @@ export function captureResponses(app: FastifyInstance, recorder: LeakRecorder): 
   });
 }
 
-/** Records the error reports, the session audit and /metrics of an app about to close. */
-export async function captureAtClose(app: FastifyInstance, ctx: AppContext, recorder: LeakRecorder): Promise<void> {
+/** Records the error reports, the session audit and the metrics of an app about to close. */
+export async function captureAtClose(_app: FastifyInstance, ctx: AppContext, recorder: LeakRecorder): Promise<void> {
   if (!recorder.enabled) return;
   for (const table of ['error_reports', 'kaltura_sessions'] as const) {
     try {
@@ -61,12 +61,10 @@ export async function captureAtClose(app: FastifyInstance, ctx: AppContext, reco
       /* the test closed the database itself */
     }
   }
-  if (app.registeredRoutes?.some((r) => r.method === 'GET' && r.path === '/metrics')) {
-    const token = ctx.config.metricsToken;
-    try {
-      await app.inject({ method: 'GET', url: '/metrics', headers: token ? { authorization: `Bearer ${token}` } : {} });
-    } catch {
-      /* closed already */
-    }
+  // what /metrics would serve (the route exists only with METRICS_TOKEN; the registry always does)
+  try {
+    recorder.recordOutput('metrics output', (await ctx.metrics.exposition()).body);
+  } catch {
+    /* closed already */
   }
 }
