@@ -13,6 +13,7 @@ import { adminConsole } from './plugins/admin-console.js';
 import { servicesRoutes } from './routes/services.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { redactUrl } from './redact.js';
+import { handleClientError } from './client-error.js';
 import { LOG_REDACT_PATHS, censorLogValue, scrubLogArguments, serializeErrorForLog } from '../observability/log-redaction.js';
 import { runWithRequestLogger } from '../observability/request-log-context.js';
 import { installOpenApi } from './plugins/openapi.js';
@@ -88,6 +89,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
         .code(tooLong ? 414 : 400)
         .send({ errors: [{ message: tooLong ? 'A segment of the request path is too long.' : 'The request URL is not valid.', error_code: tooLong ? 'uri_too_long' : 'bad_request' }] });
     },
+    clientErrorHandler: handleClientError,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });

@@ -3,7 +3,12 @@
  * its last 6 characters. Used by the logger's serializers.
  */
 
-const SENSITIVE_PARAMS = /^(access_token|ks|secret|token|app_token|user_secret_key|secret_key|password|tokenhash|kalsig)$/i;
+// A name may carry Rails-style brackets (`access_token[]`, `settings[secret_key]`): check every part.
+const SENSITIVE_NAME = /^(access_token|ks|secret|token|app_token|user_secret_key|secret_key|password|tokenhash|kalsig)$/i;
+
+function isSensitive(name: string): boolean {
+  return name.split(/[[\]]+/).some((part) => SENSITIVE_NAME.test(part));
+}
 
 /** Replaces the values of credential-bearing query parameters with `[REDACTED]`. */
 export function redactUrl(url: string): string {
@@ -18,7 +23,7 @@ export function redactUrl(url: string): string {
     } catch {
       /* keep the raw name */
     }
-    return eq >= 0 && SENSITIVE_PARAMS.test(name) ? `${rawName}=[REDACTED]` : pair;
+    return eq >= 0 && isSensitive(name) ? `${rawName}=[REDACTED]` : pair;
   });
   return `${url.slice(0, q)}?${parts.join('&')}`;
 }
