@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { isoTime, positiveInt, print, withContext } from './cli-context.js';
 import type { CliIo } from './main.js';
+import { sessionEntryJson } from '../audit/session-audit-json.js';
 
 /** Adds `audit list`. */
 export function registerAuditCommands(program: Command, io: CliIo): void {
@@ -25,20 +26,7 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
           opts.limit,
           0,
         );
-        const view = rows.map((r) => ({
-          id: r.id,
-          created_at: r.createdAt,
-          account_id: r.accountId,
-          user_id: r.userId,
-          real_user_id: r.realUserId,
-          uid: r.uid,
-          mode: r.mode,
-          expires_at: r.expiresAt,
-          privileges: r.privileges,
-          ks_tail: r.ksTail,
-          client_ip: r.clientIp,
-          request_id: r.requestId,
-        }));
+        const view = rows.map(sessionEntryJson);
         print(io, opts.json, view, view.map((r) => `${r.created_at}\t${r.uid}\t${r.mode}\t…${r.ks_tail}\t${r.client_ip ?? ''}`).join('\n'));
       });
     });

@@ -1,21 +1,10 @@
 /** `canvas-kaltura developer-keys …`. */
 import type { Command } from 'commander';
-import type { DeveloperKey } from '../developer-keys/developer-key-repository.js';
+import { developerKeyJson } from '../developer-keys/developer-key-json.js';
 import { DeveloperKeyInputError } from '../developer-keys/developer-key-service.js';
 import { UsageError, type CliIo } from './main.js';
 import { collect, positiveInt, print, withContext } from './cli-context.js';
 
-function view(k: DeveloperKey) {
-  return {
-    id: k.id,
-    account_id: k.accountId,
-    name: k.name,
-    workflow_state: k.workflowState,
-    require_scopes: k.requireScopes,
-    scopes: k.scopes,
-    created_at: k.createdAt,
-  };
-}
 
 async function guard<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -43,7 +32,7 @@ export function registerDeveloperKeyCommands(program: Command, io: CliIo): void 
         const key = await guard(() =>
           ctx.developerKeys.create({ accountId: opts.account, name: opts.name, requireScopes: opts.requireScopes === true, scopes: opts.scope }),
         );
-        print(io, opts.json, view(key), `created developer key ${key.id} "${key.name}"`);
+        print(io, opts.json, developerKeyJson(key), `created developer key ${key.id} "${key.name}"`);
       });
     });
   keys
@@ -68,7 +57,7 @@ export function registerDeveloperKeyCommands(program: Command, io: CliIo): void 
             ...(opts.active ? { active: true } : opts.inactive ? { active: false } : {}),
           }),
         );
-        print(io, opts.json, view(key), `updated developer key ${key.id}`);
+        print(io, opts.json, developerKeyJson(key), `updated developer key ${key.id}`);
       });
     });
   keys
@@ -79,7 +68,7 @@ export function registerDeveloperKeyCommands(program: Command, io: CliIo): void 
     .action(async (id: number, opts: { json?: boolean }) => {
       await withContext(io, async (ctx) => {
         const key = await guard(() => ctx.developerKeys.delete(id));
-        print(io, opts.json, view(key), `deleted developer key ${key.id}`);
+        print(io, opts.json, developerKeyJson(key), `deleted developer key ${key.id}`);
       });
     });
 }

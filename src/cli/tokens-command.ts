@@ -1,25 +1,10 @@
 /** `canvas-kaltura tokens …`: access tokens. */
 import type { Command } from 'commander';
-import type { AccessTokenRecord } from '../tokens/access-token-repository.js';
+import { tokenJson } from '../tokens/access-token-json.js';
 import { TokenInputError } from '../tokens/access-token-service.js';
 import { UsageError, type CliIo } from './main.js';
 import { collect, isoTime, positiveInt, print, withContext } from './cli-context.js';
 
-/** A token as listings show it: never the token or its hash, only the hint. */
-export function tokenView(t: AccessTokenRecord) {
-  return {
-    id: t.id,
-    user_id: t.userId,
-    developer_key_id: t.developerKeyId,
-    purpose: t.purpose,
-    token_hint: t.hint,
-    scopes: t.scopes,
-    workflow_state: t.workflowState,
-    expires_at: t.expiresAt,
-    last_used_at: t.lastUsedAt,
-    created_at: t.createdAt,
-  };
-}
 
 /** Adds `tokens create|revoke`. */
 export function registerTokenCommands(program: Command, io: CliIo): void {
@@ -44,7 +29,7 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
             expiresAt: opts.expiresAt ?? null,
             purpose: opts.purpose ?? null,
           });
-          print(io, opts.json, { ...tokenView(record), token }, `token ${record.id} for user ${opts.user} (shown once): ${token}`);
+          print(io, opts.json, { ...tokenJson(record), token }, `token ${record.id} for user ${opts.user} (shown once): ${token}`);
         } catch (err) {
           if (err instanceof TokenInputError) throw new UsageError(err.message);
           throw err;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, testDatabases } from '../helper.js';
 import { adminWorld, expectFieldError, expectUnauthenticated, expectUnauthorized, HOST_A, parseLinks, type AdminWorld } from './admin-fixture.js';
 
-const TOKEN_KEYS = ['id', 'user_id', 'purpose', 'created_at', 'updated_at', 'expires_at', 'last_used_at', 'workflow_state', 'scopes', 'real_user_id', 'token_hint'];
+const TOKEN_KEYS = ['id', 'user_id', 'developer_key_id', 'purpose', 'created_at', 'updated_at', 'expires_at', 'last_used_at', 'workflow_state', 'scopes', 'real_user_id', 'token_hint'];
 
 describe.each(await testDatabases())('admin API: access tokens on %s', (database) => {
   let w: AdminWorld;

@@ -13,6 +13,7 @@ import { adminAccount, caller, isAccountAdmin, pathId, rejectInvalidInput } from
 import { fieldError, flag, section, stringList, text } from './admin-input.js';
 import { errorResponses, flagField, idParams, listField, pageQuery, plainQuery, textField } from './admin-schemas.js';
 import { pageOf, setLinkHeader } from './paginate.js';
+import { developerKeyJson } from '../../../developer-keys/developer-key-json.js';
 
 /** Canvas's developer key JSON, the parts we have (no `api_key`: our keys have no secret). */
 export const developerKeySchema = {
@@ -29,18 +30,6 @@ export const developerKeySchema = {
   required: ['id', 'name', 'created_at', 'workflow_state', 'require_scopes', 'scopes', 'account_id'],
 } as const;
 
-/** A developer key as the API shows it. */
-export function developerKeyJson(k: DeveloperKey) {
-  return {
-    id: k.id,
-    name: k.name,
-    created_at: k.createdAt,
-    workflow_state: k.workflowState,
-    require_scopes: k.requireScopes,
-    scopes: k.scopes,
-    account_id: k.accountId,
-  };
-}
 
 const keyBody = {
   type: 'object',

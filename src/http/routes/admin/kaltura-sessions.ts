@@ -5,12 +5,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../app-context.js';
-import type { AuditFilter, SessionAuditEntry } from '../../../audit/session-audit-repository.js';
+import type { AuditFilter } from '../../../audit/session-audit-repository.js';
 import { SESSION_MODES } from '../../../settings/kaltura-settings.js';
 import { adminAccount } from './admin-access.js';
 import { fieldError, isoTime, text } from './admin-input.js';
 import { errorResponses, idParams, nullableInteger, nullableString, pageQuery } from './admin-schemas.js';
 import { pageOf, setLinkHeader } from './paginate.js';
+import { sessionEntryJson } from '../../../audit/session-audit-json.js';
 
 /** One audit entry. */
 export const sessionEntrySchema = {
@@ -32,23 +33,6 @@ export const sessionEntrySchema = {
   required: ['id', 'created_at', 'account_id', 'user_id', 'real_user_id', 'uid', 'mode', 'expires_at', 'privileges', 'ks_tail', 'client_ip', 'request_id'],
 } as const;
 
-/** An audit entry as the API shows it. */
-export function sessionEntryJson(e: SessionAuditEntry) {
-  return {
-    id: e.id,
-    created_at: e.createdAt,
-    account_id: e.accountId,
-    user_id: e.userId,
-    real_user_id: e.realUserId,
-    uid: e.uid,
-    mode: e.mode,
-    expires_at: e.expiresAt,
-    privileges: e.privileges,
-    ks_tail: e.ksTail,
-    client_ip: e.clientIp,
-    request_id: e.requestId,
-  };
-}
 
 const query = {
   type: 'object',

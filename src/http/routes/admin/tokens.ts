@@ -6,17 +6,19 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../app-context.js';
-import { AccessTokenRepository, type AccessTokenRecord } from '../../../tokens/access-token-repository.js';
+import { AccessTokenRepository } from '../../../tokens/access-token-repository.js';
 import { TokenInputError } from '../../../tokens/access-token-service.js';
 import { ApiError } from '../../../canvas/api-error.js';
 import { managedUser, pathId } from './admin-access.js';
 import { fieldError, isoTime, section, stringList, text } from './admin-input.js';
 import { errorResponses, idParams, listField, nullableInteger, nullableString, pageQuery, plainQuery, textField } from './admin-schemas.js';
 import { pageOf, setLinkHeader } from './paginate.js';
+import { tokenJson } from '../../../tokens/access-token-json.js';
 
 const tokenProperties = {
   id: { type: 'integer' },
   user_id: { type: 'integer' },
+  developer_key_id: nullableInteger,
   purpose: nullableString,
   created_at: { type: 'string' },
   updated_at: { type: 'string' },
@@ -38,22 +40,6 @@ const createdTokenSchema = {
   required: [...Object.keys(tokenProperties), 'visible_token'],
 } as const;
 
-/** A token as Canvas's API lists it: never the token or its hash. */
-export function tokenJson(t: AccessTokenRecord) {
-  return {
-    id: t.id,
-    user_id: t.userId,
-    purpose: t.purpose,
-    created_at: t.createdAt,
-    updated_at: t.updatedAt,
-    expires_at: t.expiresAt,
-    last_used_at: t.lastUsedAt,
-    workflow_state: t.workflowState,
-    scopes: t.scopes,
-    real_user_id: t.realUserId,
-    token_hint: t.hint,
-  };
-}
 
 const createBody = {
   type: 'object',
