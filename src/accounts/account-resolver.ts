@@ -14,6 +14,11 @@ export class NoAccountError extends ApiError {
   }
 }
 
+/** The cache key (and lookup domain) of a Host header value; '' for none or an absurd one. */
+function hostKey(host: string | undefined): string {
+  return host && host.length <= 300 ? normalizeDomain(host) : '';
+}
+
 /** Host → root account. */
 export class AccountResolver {
   private readonly byHost: TtlCache<string, Account>;
@@ -30,9 +35,14 @@ export class AccountResolver {
     });
   }
 
+  /** `forHost` from this instance's cache alone: undefined when not cached (use `forHost`). */
+  cachedForHost(host: string | undefined): Account | undefined {
+    return this.byHost.get(hostKey(host));
+  }
+
   /** The root account for a Host header value (anything odd falls back to the default). */
   async forHost(host: string | undefined): Promise<Account> {
-    const domain = host && host.length <= 300 ? normalizeDomain(host) : '';
+    const domain = hostKey(host);
     const cached = this.byHost.get(domain);
     if (cached) return cached;
     const account = (domain ? await this.accounts.findByDomain(domain) : undefined) ?? (await this.accounts.findDefault());

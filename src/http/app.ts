@@ -114,8 +114,10 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   installSecurityHeaders(app);
   installRequestMetrics(app, ctx.metrics);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // a callback hook: an async one costs a promise on every request
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', String(request.id));
+    done();
   });
   // code without the request in hand (issuers, background work) logs with its reqId
   app.addHook('onRequest', (request, _reply, done) => runWithRequestLogger(request.log, done));

@@ -124,17 +124,42 @@ export class AccessTokenService {
       record = await this.lookup(presented, currentHash);
       this.byHash.set(currentHash, record);
     }
+    const verdict = this.verdict(presented, currentHash, record, now);
+    if (verdict !== 'needs-developer-key') return verdict;
+    return this.finish(record!, await this.developerKey(record!.developerKeyId!), now);
+  }
+
+  /**
+   * {@link check} from this instance's caches alone, without a promise: undefined when the token
+   * (or its developer key) is not cached, and the caller must use `check`.
+   */
+  checkCached(presented: string, now: number = Date.now()): TokenCheck | undefined {
+    if (!looksLikeAccessToken(presented)) return { status: 'invalid' };
+    const currentHash = hashWith(this.keyring.current, presented);
+    const record = this.byHash.get(currentHash);
+    if (record === undefined) return undefined;
+    const verdict = this.verdict(presented, currentHash, record, now);
+    if (verdict !== 'needs-developer-key') return verdict;
+    const developerKey = this.keys.get(record!.developerKeyId!);
+    return developerKey === undefined ? undefined : this.finish(record!, developerKey, now);
+  }
+
+  /** The outcome for a looked-up record, up to its developer key (which the caller fetches). */
+  private verdict(presented: string, currentHash: string, record: AccessTokenRecord | null, now: number): TokenCheck | 'needs-developer-key' {
     if (!record) return { status: 'invalid' };
-    // Constant-time comparison of the stored hash with the presented token's hash.
+    // Constant-time comparison of the stored hash with the presented token's hash (under the
+    // current key, the common case, that hash is already at hand).
     const key = this.keyring.byId(record.tokenKeyId);
-    if (!key || !sameHex(record.cryptedToken, hashWith(key, presented))) return { status: 'invalid' };
+    const presentedHash = key === this.keyring.current ? currentHash : key && hashWith(key, presented);
+    if (!presentedHash || !sameHex(record.cryptedToken, presentedHash)) return { status: 'invalid' };
     if (record.workflowState === 'deleted') return { status: 'revoked' };
     if (record.expiresAt !== null && Date.parse(record.expiresAt) <= now) return { status: 'expired', expiredAt: record.expiresAt };
-    let developerKey: DeveloperKey | null = null;
-    if (record.developerKeyId !== null) {
-      developerKey = await this.developerKey(record.developerKeyId);
-      if (!developerKey || developerKey.workflowState !== 'active') return { status: 'invalid' };
-    }
+    if (record.developerKeyId !== null) return 'needs-developer-key';
+    return this.finish(record, null, now);
+  }
+
+  private finish(record: AccessTokenRecord, developerKey: DeveloperKey | null, now: number): TokenCheck {
+    if (record.developerKeyId !== null && (!developerKey || developerKey.workflowState !== 'active')) return { status: 'invalid' };
     this.noteUse(record, now);
     return { status: 'ok', token: record, developerKey };
   }

@@ -30,6 +30,16 @@ export class UserDirectory {
     return u;
   }
 
+  /** The user from this instance's cache alone: undefined when not cached (use `user`). */
+  cachedUser(id: number): User | null | undefined {
+    return this.users.get(id);
+  }
+
+  /** `hasActiveLogin` from this instance's cache alone: undefined when not cached. */
+  cachedHasActiveLogin(userId: number, accountId: number): boolean | undefined {
+    return this.logins.get(`${userId}:${accountId}`);
+  }
+
   /** True when the user has an active login (pseudonym) in the root account. */
   async hasActiveLogin(userId: number, accountId: number): Promise<boolean> {
     const key = `${userId}:${accountId}`;
