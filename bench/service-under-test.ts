@@ -1,0 +1,62 @@
+/**
+ * The service as production runs it: compiled (`tsc -p tsconfig.build.json`), started as
+ * `node dist/server.js` in its own process with NODE_ENV=production, warn-level logs, SQLite in a
+ * temporary data directory, request metrics on and rate limits counting but set out of reach.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ROOT, freePort, spawnNode, waitForHttp, type Child } from './child-process.js';
+
+/** Compiles the service into dist/. */
+export function buildService(): void {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** A data directory and the environment the seeder and the server share. */
+export interface ServiceData {
+  dataDir: string;
+  env: Record<string, string>;
+  /** deletes the data directory */
+  remove(): void;
+}
+
+/** A fresh temporary data directory with its own installation key. */
+export function freshServiceData(): ServiceData {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cks-bench-'));
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    SECRET_KEYS: randomBytes(32).toString('hex'),
+    // SQLite in DATA_DIR, no Redis, whatever the calling shell has set
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    RATE_LIMIT_SESSION_PER_TOKEN: '1000000',
+    RATE_LIMIT_SESSION_PER_IP: '1000000',
+    RATE_LIMIT_AUTH_FAILURES_PER_IP: '1000000',
+  };
+  return { dataDir, env, remove: () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/** The service process. */
+export interface RunningService {
+  url: string;
+  child: Child;
+  pid: number;
+}
+
+/**
+ * Starts `node dist/server.js` over `data` and waits until `probePath` answers 200 with
+ * `probeHeaders`. With `profileDir`, the process writes a V8 CPU profile there when it stops.
+ */
+export async function startService(data: ServiceData, probePath: string, probeHeaders: Record<string, string>, profileDir?: string): Promise<RunningService> {
+  const port = await freePort();
+  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/server.js'];
+  const child = spawnNode(args, { ...data.env, HOST: '127.0.0.1', PORT: String(port) });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(url + probePath, probeHeaders, child);
+  return { url, child, pid: child.process.pid! };
+}
