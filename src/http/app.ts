@@ -15,7 +15,6 @@ import { adminRoutes } from './routes/admin/index.js';
 import { redactUrl } from './redact.js';
 import { handleClientError } from './client-error.js';
 import { LOG_REDACT_PATHS, censorLogValue, scrubLogArguments, serializeErrorForLog } from '../observability/log-redaction.js';
-import { runWithRequestLogger } from '../observability/request-log-context.js';
 import { installOpenApi } from './plugins/openapi.js';
 import { installSecurityHeaders } from './plugins/security-headers.js';
 import { installRequestMetrics, registerMetricsRoute } from './plugins/metrics.js';
@@ -119,8 +118,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     reply.header('x-request-id', String(request.id));
     done();
   });
-  // code without the request in hand (issuers, background work) logs with its reqId
-  app.addHook('onRequest', (request, _reply, done) => runWithRequestLogger(request.log, done));
 
   installErrorHandler(app, ctx.errorReports);
   installAuthentication(app, ctx.accountResolver, ctx.authenticator);

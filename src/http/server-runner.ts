@@ -8,7 +8,6 @@ import { openContext, seedIfEmpty, type FirstStart } from '../bootstrap.js';
 import type { AppContext } from '../app-context.js';
 import { buildApp } from './app.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
-import { requestLogger } from '../observability/request-log-context.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -21,8 +20,8 @@ export interface RunningServer {
 export async function startServer(config: Config, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<RunningServer> {
   let app: FastifyInstance | undefined;
   let metricsServer: MetricsServer | undefined;
-  // background work started by a request (e.g. token last-used updates) logs with that request's reqId
-  const onBackgroundError = (err: unknown) => requestLogger(app?.log ?? null)?.error({ err }, 'background task failed');
+  // background work started by a request (e.g. token last-used updates) has no request to log on
+  const onBackgroundError = (err: unknown) => app?.log.error({ err }, 'background task failed');
   const ctx = await openContext(config, (m) => process.stderr.write(`warning: ${m}\n`), { onBackgroundError });
   try {
     const first = await seedIfEmpty(ctx);

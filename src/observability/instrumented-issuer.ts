@@ -7,7 +7,6 @@ import type { IssuedSession, SessionIssuer, SessionRequest } from '../kaltura/is
 import { KalturaError } from '../kaltura/kaltura-errors.js';
 import type { SessionMode } from '../settings/kaltura-settings.js';
 import type { ServiceMetrics } from './service-metrics.js';
-import { requestLogger } from './request-log-context.js';
 
 /** Modes that mint locally, without an upstream call. */
 const LOCAL_MODES: ReadonlySet<string> = new Set(['local']);
@@ -36,7 +35,7 @@ export class InstrumentedSessionIssuer implements SessionIssuer {
       if (upstream) {
         const reason = err instanceof KalturaError ? err.reason : 'internal';
         this.metrics.observeUpstream(this.mode, elapsedSeconds(started), reason);
-        requestLogger()?.warn(
+        request.log?.warn(
           { kaltura: { mode: this.mode, reason, kalturaCode: err instanceof KalturaError ? err.kalturaCode : null, status: (err as { statusCode?: number }).statusCode } },
           'kaltura session failed',
         );

@@ -11,6 +11,7 @@ import type { SessionIssuer } from '../kaltura/issuers/session-issuer.js';
 import { kalturaNotConfigured } from '../kaltura/kaltura-errors.js';
 import type { SessionAuditRepository } from '../audit/session-audit-repository.js';
 import { nowIso } from '../db/time.js';
+import type { LineLogger } from '../observability/line-logger.js';
 
 /** `GET /api/v1/services/kaltura` body. */
 export type KalturaConfigBody =
@@ -38,6 +39,8 @@ export interface StartSessionInput {
   requestScheme: string;
   clientIp: string | null;
   requestId: string | null;
+  /** the request's logger, for issuers that log */
+  log?: LineLogger;
 }
 
 /** Keys of `kaltura_setting`, in Canvas's order; absent ones are left out. */
@@ -102,6 +105,7 @@ export class KalturaService {
       expirySeconds: policy.expirySeconds,
       privileges: policy.privileges,
       now,
+      ...(input.log ? { log: input.log } : {}),
     });
     await this.audit.insert({
       createdAt: nowIso(new Date(this.clock())),

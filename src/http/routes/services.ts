@@ -118,6 +118,7 @@ export async function servicesRoutes(app: FastifyInstance, opts: { kaltura: Kalt
         requestScheme: request.protocol,
         clientIp: request.ip ?? null,
         requestId: String(request.id),
+        log: request.log,
       });
     },
   );

@@ -1,5 +1,6 @@
 /** The one interface every way of getting a Kaltura session implements. */
 import type { EffectiveSettings, SessionMode, SessionPolicy } from '../../settings/kaltura-settings.js';
+import type { LineLogger } from '../../observability/line-logger.js';
 
 /** What the service asks for: a USER (type 0) session for one uid. */
 export interface SessionRequest {
@@ -11,6 +12,8 @@ export interface SessionRequest {
   privileges: string;
   /** unix seconds */
   now: number;
+  /** the request's logger (lines carry its reqId) */
+  log?: LineLogger;
 }
 
 /** A session as handed out: the KS and what it allows. */
