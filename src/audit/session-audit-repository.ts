@@ -1,5 +1,5 @@
 /** The audit log of minted Kaltura sessions: one row per session, never the whole KS. */
-import type { Kysely, Selectable } from 'kysely';
+import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/schema.js';
 
 export interface SessionAuditEntry {
@@ -48,23 +48,40 @@ function toEntry(r: Selectable<Database['kaltura_sessions']>): SessionAuditEntry
 export class SessionAuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** The INSERT, compiled once: building it with Kysely on every session cost a third of the POST. */
+  private insertQuery: { query: CompiledQuery; order: (keyof NewSessionAuditEntry)[] } | undefined;
+
   async insert(e: NewSessionAuditEntry): Promise<void> {
-    await this.db
-      .insertInto('kaltura_sessions')
-      .values({
-        created_at: e.createdAt,
-        account_id: e.accountId,
-        user_id: e.userId,
-        real_user_id: e.realUserId,
-        uid: e.uid,
-        mode: e.mode,
-        expires_at: e.expiresAt,
-        privileges: e.privileges,
-        ks_tail: e.ksTail,
-        client_ip: e.clientIp,
-        request_id: e.requestId,
-      })
-      .execute();
+    this.insertQuery ??= this.compileInsert();
+    const { query, order } = this.insertQuery;
+    await this.db.executeQuery({ ...query, parameters: order.map((k) => e[k]) });
+  }
+
+  /** Compiles the INSERT with marker values and records which entry field each parameter takes. */
+  private compileInsert(): { query: CompiledQuery; order: (keyof NewSessionAuditEntry)[] } {
+    const columns: Record<keyof NewSessionAuditEntry, keyof Database['kaltura_sessions']> = {
+      createdAt: 'created_at',
+      accountId: 'account_id',
+      userId: 'user_id',
+      realUserId: 'real_user_id',
+      uid: 'uid',
+      mode: 'mode',
+      expiresAt: 'expires_at',
+      privileges: 'privileges',
+      ksTail: 'ks_tail',
+      clientIp: 'client_ip',
+      requestId: 'request_id',
+    };
+    const fields = Object.keys(columns) as (keyof NewSessionAuditEntry)[];
+    const marker = (k: string) => `\u0000param:${k}`;
+    const values = Object.fromEntries(fields.map((k) => [columns[k], marker(k)]));
+    const query = this.db.insertInto('kaltura_sessions').values(values as never).compile();
+    const order = query.parameters.map((p) => {
+      const field = fields.find((k) => marker(k) === p);
+      if (!field) throw new Error('audit insert: unexpected parameter in the compiled query');
+      return field;
+    });
+    return { query, order };
   }
 
   private filtered(f: AuditFilter) {
