@@ -235,6 +235,20 @@ describe.each(databases)('Services API on %s', (database) => {
       });
     });
 
+    it('records each of many concurrent sessions exactly once (group commit of the audit rows)', async () => {
+      const a = await seedUser(t.ctx, { domains: ['burst.example.edu'] });
+      const responses = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          t.app.inject({ method: 'POST', url: '/api/v1/services/kaltura_session', headers: { host: 'burst.example.edu', ...bearer(a.token), 'x-request-id': `burst-${database}-${i}` } }),
+        ),
+      );
+      expect(responses.every((r) => r.statusCode === 200)).toBe(true);
+      const rows = await t.ctx.audit.list({ accountId: a.account.id }, 100, 0);
+      expect(rows.map((r) => r.requestId).sort()).toEqual(responses.map((r) => String(r.headers['x-request-id'])).sort());
+      const tails = new Map(responses.map((r) => [String(r.headers['x-request-id']), (r.json().ks as string).slice(-6)]));
+      expect(rows.every((r) => tails.get(r.requestId!) === r.ksTail)).toBe(true);
+    });
+
     it('answers 503 with a clear message when local mode has no administrator secret', async () => {
       const a = await seedUser(t.ctx, { domains: ['nosecret.example.edu'] });
       await saveSettings(t.ctx, { partner_id: '300', subpartner_id: '30000', domain: 'k3.example.com' }, a.account.id);
