@@ -14,6 +14,7 @@ import { ApiError } from '../../canvas/api-error.js';
 import type { ServiceMetrics } from '../../observability/service-metrics.js';
 import { param } from '../request-params.js';
 import { fallbackRateLimitStore } from '../../redis/fallback-rate-limit-store.js';
+import { ExpiringKeySet } from '../expiring-key-set.js';
 
 /** Limits per window; 0 turns a limit off. */
 export interface RateLimitSettings {
@@ -36,6 +37,14 @@ export interface RateLimitOptions {
 export const SESSION_ROUTES: ReadonlySet<string> = new Set(['/api/v1/services/kaltura_session']);
 
 type Limiter = (request: FastifyRequest, options?: { increment?: boolean }) => Promise<{ isAllowed: boolean; remaining?: number; ttl?: number; isExceeded?: boolean }>;
+
+/** How many client keys with a recent failed authentication one instance remembers. */
+export const RECENT_FAILURES_MAX = 50_000;
+
+/** The client's rate-limit key: IPv4 as is (no regex); IPv6 by /64, IPv4-mapped IPv6 as IPv4. */
+export function clientKey(ip: string): string {
+  return ip.indexOf(':') < 0 ? ip : normalizeIP(ip);
+}
 
 /** Canvas-shaped 429 with Retry-After (whole seconds, at least 1). */
 export function rateLimitExceeded(ttlMs: number): ApiError {
@@ -65,30 +74,40 @@ export async function installRateLimits(app: FastifyInstance, opts: RateLimitOpt
   const make = (name: string, max: number, key: (request: FastifyRequest) => string): Limiter =>
     app.createRateLimit({ max, timeWindow: limits.windowMs, keyGenerator: (request: FastifyRequest) => `${name}:${key(request)}` }) as Limiter;
 
-  const refuse = (limit: string, ttl: number | undefined, request: FastifyRequest): never => {
+  const refusal = (limit: string, ttl: number | undefined, request: FastifyRequest): ApiError => {
     opts.metrics?.rateLimited.inc({ limit });
     request.log.info({ limit }, 'rate limit exceeded');
-    throw rateLimitExceeded(ttl ?? limits.windowMs);
+    return rateLimitExceeded(ttl ?? limits.windowMs);
+  };
+  const refuse = (limit: string, ttl: number | undefined, request: FastifyRequest): never => {
+    throw refusal(limit, ttl, request);
   };
 
-  // IPv4 as is; IPv6 by /64 (one subscriber's block), IPv4-mapped IPv6 as IPv4
-  const client = (r: FastifyRequest) => normalizeIP(r.ip);
+  const client = (r: FastifyRequest) => clientKey(r.ip);
   const authFailures = limits.authFailuresPerIp > 0 ? make('auth-fail', limits.authFailuresPerIp, client) : null;
   const sessionIp = limits.sessionPerIp > 0 ? make('session-ip', limits.sessionPerIp, client) : null;
   const sessionToken = limits.sessionPerToken > 0 ? make('session-token', limits.sessionPerToken, (r) => String(r.identity?.token.id)) : null;
 
   if (authFailures) {
-    // preValidation runs before every preHandler, so before the token is checked
-    app.addHook('preValidation', async (request) => {
-      if (!request.url.startsWith('/api/') || !presentsToken(request)) return;
-      const status = await authFailures(request, { increment: false });
-      if (!status.isAllowed && (status.remaining ?? 1) <= 0) refuse('auth_failures_per_ip', status.ttl, request);
+    // Clients that failed here within the window (kept at least as long as the store's count).
+    // Only those are looked up in the store, so a client without failures costs no store read;
+    // with a shared store, a client that failed only on other instances is checked here from
+    // its first failure on this instance. Past RECENT_FAILURES_MAX failing clients in a window the
+    // least recent is forgotten, which again costs it one unchecked attempt, not a reset count.
+    const recentFailures = new ExpiringKeySet(limits.windowMs, RECENT_FAILURES_MAX);
+    // preValidation runs before every preHandler, so before the token is checked; callback
+    // hooks, so the common case allocates no promise
+    app.addHook('preValidation', (request, _reply, done) => {
+      if (!request.url.startsWith('/api/') || !recentFailures.has(client(request), Date.now()) || !presentsToken(request)) return done();
+      authFailures(request, { increment: false }).then(
+        (status) => done(!status.isAllowed && (status.remaining ?? 1) <= 0 ? refusal('auth_failures_per_ip', status.ttl, request) : undefined),
+        done,
+      );
     });
-    app.addHook('onSend', async (request, reply, payload) => {
-      if (reply.statusCode === 401 && reply.hasHeader('www-authenticate') && request.url.startsWith('/api/') && presentsToken(request)) {
-        await authFailures(request);
-      }
-      return payload;
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (reply.statusCode !== 401 || !reply.hasHeader('www-authenticate') || !request.url.startsWith('/api/') || !presentsToken(request)) return done(null, payload);
+      recentFailures.add(client(request), Date.now());
+      authFailures(request).then(() => done(null, payload), done);
     });
   }
 
