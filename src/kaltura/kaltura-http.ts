@@ -2,6 +2,8 @@
  * The one HTTP exchange with Kaltura: a form POST (parameters, secrets included, only in the
  * body), read with a byte cap and under the caller's deadline. Knows nothing of Kaltura's formats.
  */
+import http from 'node:http';
+import https from 'node:https';
 
 /** Largest answer read from Kaltura; anything bigger is abandoned. */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
@@ -44,65 +46,86 @@ function errorCode(err: unknown): string {
   return 'connection failed';
 }
 
+/** Keep-alive connections to Kaltura, one pool per scheme (fetch cost ~0.5 ms CPU per call). */
+const AGENTS = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 }),
+};
+
 /**
  * POSTs `params` as application/x-www-form-urlencoded to `url` (which must carry no secret) and
  * reads the answer (at most `maxBytes`). Redirects are not followed: they would resend the body.
  * Throws TransportError; any HTTP status is returned, not thrown.
  */
-export async function postForm(url: string, params: Readonly<Record<string, string>>, options: PostOptions): Promise<HttpAnswer> {
+export function postForm(url: string, params: Readonly<Record<string, string>>, options: PostOptions): Promise<HttpAnswer> {
   const { signal } = options;
   const maxBytes = options.maxBytes ?? MAX_ANSWER_BYTES;
-  if (signal.aborted) throw new TransportError('timeout', 'deadline passed before the request');
-  let response: Response;
+  if (signal.aborted) return Promise.reject(new TransportError('timeout', 'deadline passed before the request'));
+  let target: URL;
   try {
-    response = await fetch(url, {
+    target = new URL(url);
+  } catch {
+    return Promise.reject(new TransportError('connection', 'invalid Kaltura URL'));
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    return Promise.reject(new TransportError('connection', 'unsupported protocol'));
+  }
+  const body = new URLSearchParams(params).toString();
+  return new Promise<HttpAnswer>((resolve, reject) => {
+    let settled = false;
+    let answering = false;
+    const finish = (err: TransportError | null, answer?: HttpAnswer) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (err) {
+        req.destroy();
+        reject(err);
+      } else {
+        resolve(answer!);
+      }
+    };
+    const onAbort = () => finish(new TransportError('timeout', answering ? 'answer not complete in time' : 'no answer'));
+    const lib = target.protocol === 'https:' ? https : http;
+    const req = lib.request(target, {
       method: 'POST',
+      agent: AGENTS[target.protocol as 'http:' | 'https:'],
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
+        'content-length': Buffer.byteLength(body),
         accept: 'application/json, text/xml;q=0.9, */*;q=0.1',
         'user-agent': options.userAgent ?? 'canvas-kaltura-services',
       },
-      body: new URLSearchParams(params).toString(),
-      redirect: 'manual',
-      signal,
     });
-  } catch (err) {
-    if (signal.aborted) throw new TransportError('timeout', 'no answer');
-    throw new TransportError('connection', errorCode(err));
-  }
-  const contentType = response.headers.get('content-type') ?? '';
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw new TransportError('too_large', `answer of ${declared} bytes`);
-  }
-  const body = await readCapped(response, maxBytes, signal);
-  return { status: response.status, contentType, body };
-}
-
-async function readCapped(response: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw new TransportError('too_large', `answer over ${maxBytes} bytes`);
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (err) => finish(signal.aborted ? new TransportError('timeout', 'no answer') : new TransportError('connection', errorCode(err))));
+    req.on('response', (res) => {
+      answering = true;
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        res.destroy();
+        finish(new TransportError('too_large', `answer of ${declared} bytes`));
+        return;
       }
-      chunks.push(value);
-    }
-  } catch (err) {
-    if (err instanceof TransportError) throw err;
-    await reader.cancel().catch(() => {});
-    if (signal.aborted) throw new TransportError('timeout', 'answer not complete in time');
-    throw new TransportError('connection', errorCode(err));
-  } finally {
-    reader.releaseLock();
-  }
-  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+      const chunks: Buffer[] = [];
+      let total = 0;
+      res.on('data', (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > maxBytes) {
+          res.destroy();
+          finish(new TransportError('too_large', `answer over ${maxBytes} bytes`));
+        } else {
+          chunks.push(chunk);
+        }
+      });
+      res.on('end', () =>
+        finish(null, { status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', (err) => finish(signal.aborted ? new TransportError('timeout', 'answer not complete in time') : new TransportError('connection', errorCode(err))));
+      res.on('close', () => {
+        if (!res.complete) finish(signal.aborted ? new TransportError('timeout', 'answer not complete in time') : new TransportError('connection', 'ECONNRESET'));
+      });
+    });
+    req.end(body);
+  });
 }
