@@ -71,7 +71,13 @@ function optionalString(name: string, value: unknown): string | null {
 }
 
 /** KS v2 fields of the privileges, refusing names Kaltura's parser would not read back. */
+/** Privilege strings already turned into query fields (a service signs the same few again and again). */
+const privilegeQueries = new Map<string, string>();
+const PRIVILEGE_CACHE_LIMIT = 256;
+
 function v2PrivilegeQuery(privileges: string): string {
+  const cached = privilegeQueries.get(privileges);
+  if (cached !== undefined) return cached;
   let query = '';
   for (const [name, value] of privilegesToFields(privileges)) {
     const readBack = phpVariableName(name);
@@ -80,6 +86,8 @@ function v2PrivilegeQuery(privileges: string): string {
     if (RESERVED_V2_NAMES.has(readBack)) fail(`privilege name ${JSON.stringify(name)} is reserved in KS v2 (${readBack})`);
     query += phpUrlencode(name) + '=' + phpUrlencode(value) + '&';
   }
+  if (privilegeQueries.size >= PRIVILEGE_CACHE_LIMIT) privilegeQueries.delete(privilegeQueries.keys().next().value as string);
+  privilegeQueries.set(privileges, query);
   return query;
 }
 
