@@ -125,6 +125,10 @@ describe('CORS for POST /api/v1/services/kaltura_session', () => {
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json()).toEqual({ errors: { base: 'You must be logged in to use Kaltura' }, logged_in: false });
     expect(anonymous.headers['access-control-allow-origin']).toBe('https://canvas.example.edu');
+    // caches must key the session answer by Origin: it differs between listed and other origins
+    expect(ok.headers.vary).toContain('Origin');
+    const other = await t.app.inject({ method: 'POST', url: '/api/v1/services/kaltura_session', headers: { origin: 'https://evil.example.com', authorization: `Bearer ${token}` } });
+    expect(other.headers.vary).toContain('Origin');
   });
 
   it('gives other origins, other routes and other paths no CORS headers', async () => {
