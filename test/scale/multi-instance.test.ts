@@ -7,11 +7,10 @@
  * every 200's request id is in the audit log exactly once.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CANVAS_SPEC_SETTINGS, freshDatabase, newSecretKey, PG_BASE_URL } from '../helper.js';
+import { CANVAS_SPEC_SETTINGS, freshDatabase, newSecretKey } from '../helper.js';
 import { eventually, runNode, startService, type ServiceProcess } from '../process.js';
-import { call, missingServices, REDIS_TEST_URL, sessionLoad, uniqueRedisPrefix } from './scale-helper.js';
+import { auditCountsByRequestId, call, missingServices, REDIS_TEST_URL, sessionLoad, uniqueRedisPrefix } from './scale-helper.js';
 
 const skip = await missingServices({ postgres: true, redis: true });
 
@@ -132,19 +131,9 @@ describe.skipIf(skip !== null)('two instances sharing PostgreSQL and Redis', () 
     for (const x of answers) byStatus.set(x.status, (byStatus.get(x.status) ?? 0) + 1);
     expect(Object.fromEntries(byStatus)).toEqual({ 200: 20_000 });
 
-    const client = new pg.Client({ connectionString: PG_BASE_URL });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ request_id: string; n: string }>(
-        `select request_id, count(*) as n from "${schema}".kaltura_sessions where request_id like $1 group by request_id`,
-        [`${runId}-%`],
-      );
-      const audited = new Map(rows.map((r) => [r.request_id, Number(r.n)]));
-      const ok = answers.filter((x) => x.status === 200).map((x) => x.requestId);
-      expect(ok.filter((id) => audited.get(id) !== 1)).toEqual([]);
-      expect(audited.size).toBe(ok.length);
-    } finally {
-      await client.end();
-    }
+    const audited = await auditCountsByRequestId(schema, runId);
+    const ok = answers.filter((x) => x.status === 200).map((x) => x.requestId);
+    expect(ok.filter((id) => audited.get(id) !== 1)).toEqual([]);
+    expect(audited.size).toBe(ok.length);
   }, 120_000);
 });

@@ -6,11 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANVAS_SPEC_SETTINGS, freshDatabase, newSecretKey, PG_BASE_URL } from '../helper.js';
 import { eventually, startService, type ServiceProcess } from '../process.js';
-import { call, missingServices, startTcpProxy, type Answer, type TcpProxy } from './scale-helper.js';
+import { auditCountsByRequestId, call, missingServices, startTcpProxy, type Answer, type TcpProxy } from './scale-helper.js';
 
 const skip = await missingServices({ postgres: true });
 
@@ -97,20 +96,10 @@ describe.skipIf(skip !== null)('PostgreSQL outage under load', () => {
     expect(answers.slice(-50).every((a) => a.status === 200)).toBe(true);
     expect((await call(`${svc.url}/health/ready`)).status).toBe(200);
 
-    const client = new pg.Client({ connectionString: PG_BASE_URL });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ request_id: string; n: string }>(
-        `select request_id, count(*) as n from "${schema}".kaltura_sessions where request_id like $1 group by request_id`,
-        [`${runId}-%`],
-      );
-      const audited = new Map(rows.map((r) => [r.request_id, Number(r.n)]));
-      const acknowledged = answers.filter((a) => a.status === 200).map((a) => a.requestId);
-      expect(acknowledged.filter((id) => audited.get(id) !== 1)).toEqual([]);
-      // a write may have committed while its answer was lost to the cut, but never twice
-      expect([...audited.values()].every((c) => c === 1)).toBe(true);
-    } finally {
-      await client.end();
-    }
+    const audited = await auditCountsByRequestId(schema, runId);
+    const acknowledged = answers.filter((a) => a.status === 200).map((a) => a.requestId);
+    expect(acknowledged.filter((id) => audited.get(id) !== 1)).toEqual([]);
+    // a write may have committed while its answer was lost to the cut, but never twice
+    expect([...audited.values()].every((c) => c === 1)).toBe(true);
   }, 60_000);
 });

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { postgresAvailable } from '../helper.js';
+import pg from 'pg';
+import { postgresAvailable, PG_BASE_URL } from '../helper.js';
 
 export const REDIS_TEST_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -211,4 +212,19 @@ export async function call(url: string, init: RequestInit & { token?: string } =
     /* not JSON */
   }
   return { status: res.status, body };
+}
+
+/** How many audit rows each request id of a run (ids `<runId>-…`) has in a schema's kaltura_sessions. */
+export async function auditCountsByRequestId(schema: string, runId: string): Promise<Map<string, number>> {
+  const client = new pg.Client({ connectionString: PG_BASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ request_id: string; n: string }>(
+      `select request_id, count(*) as n from "${schema}".kaltura_sessions where request_id like $1 group by request_id`,
+      [`${runId}-%`],
+    );
+    return new Map(rows.map((r) => [r.request_id, Number(r.n)]));
+  } finally {
+    await client.end();
+  }
 }
