@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN_PAGES, ADMIN_WEB_ROOT } from '../../src/http/plugins/admin-console.js';
+import { ADMIN_WEB_ROOT } from '../../src/http/plugins/admin-console.js';
+import { ADMIN_PAGES, loadAdminPages } from '../../src/http/admin-pages.js';
 import { createTestApp, saveSettings, seedUser, CANVAS_SPEC_SETTINGS, type TestApp } from '../helper.js';
 
 const CSP_PARTS = ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"];
@@ -25,14 +26,24 @@ describe('admin console pages', () => {
   });
   afterAll(() => t?.close());
 
-  it.each(ADMIN_PAGES.map(([path, file]) => [path, file]))('%s is served with the CSP and no inline script or style', async (path, file) => {
+  const composed = loadAdminPages(ADMIN_WEB_ROOT);
+  const pagePaths = [...ADMIN_PAGES.map((p) => p.path), '/admin/'];
+
+  it.each(pagePaths)('%s is served with the CSP and no inline script or style', async (path) => {
     const res = await t.app.inject({ url: path, headers: { host: '127.0.0.1' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     const csp = String(res.headers['content-security-policy']);
     for (const part of CSP_PARTS) expect(csp).toContain(part);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
-    expect(res.body).toBe(readFileSync(join(ADMIN_WEB_ROOT, file), 'utf8'));
+    expect(res.body).toBe(composed.get(path === '/admin/' ? '/admin' : path));
+    // the shared layout around the page's own content: every signed-in page links every other one
+    const page = ADMIN_PAGES.find((p) => p.path === (path === '/admin/' ? '/admin' : path))!;
+    expect(res.body).toContain(`<title>${page.title} · Canvas Kaltura services</title>`);
+    expect(res.body).toContain(readFileSync(join(ADMIN_WEB_ROOT, 'pages', `${page.name}.html`), 'utf8'));
+    for (const other of ADMIN_PAGES.filter((p) => p.signedIn)) {
+      expect(res.body.includes(`<a href="${other.path}">${other.title}</a>`)).toBe(page.signedIn);
+    }
 
     const scripts = [...res.body.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
     expect(scripts.length).toBeGreaterThan(0);
@@ -49,8 +60,7 @@ describe('admin console pages', () => {
 
   it('serves every script and stylesheet the pages load, under the same CSP', async () => {
     const referenced = new Set<string>();
-    for (const [, file] of ADMIN_PAGES) {
-      const html = readFileSync(join(ADMIN_WEB_ROOT, file), 'utf8');
+    for (const html of composed.values()) {
       for (const m of html.matchAll(/(?:src|href)="(\/admin\/assets\/[^"]+)"/g)) referenced.add(m[1]!);
     }
     const modules = readdirSync(join(ADMIN_WEB_ROOT, 'assets', 'js')).map((f) => `/admin/assets/js/${f}`);

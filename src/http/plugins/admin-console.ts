@@ -1,5 +1,6 @@
 /**
- * Serves the admin console (web/admin: HTML pages, ES-module scripts, CSS; no build step) and
+ * Serves the admin console (web/admin: pages composed from layout.html and pages/*.html at start-up,
+ * ES-module scripts, CSS; no build step) and
  * k5uploader's ESM files for the upload check page, all under a Content-Security-Policy that
  * allows no inline script or style. The pages talk to the admin API with the signed-in token.
  */
@@ -13,21 +14,11 @@ import type { AccountResolver } from '../../accounts/account-resolver.js';
 import type { SettingsService } from '../../settings/settings-service.js';
 import { isConfigured } from '../../settings/kaltura-settings.js';
 import { consoleCspDirectives, kalturaUploadOrigin } from './admin-console-csp.js';
+import { loadAdminPages } from '../admin-pages.js';
 
 /** Where the console's files live (the same relative place from src/ and from dist/). */
 export const ADMIN_WEB_ROOT = fileURLToPath(new URL('../../../web/admin/', import.meta.url));
 
-/** Each console page: URL path → HTML file under web/admin. */
-export const ADMIN_PAGES: ReadonlyArray<readonly [path: string, file: string]> = [
-  ['/admin', 'index.html'],
-  ['/admin/', 'index.html'],
-  ['/admin/settings', 'settings.html'],
-  ['/admin/users', 'users.html'],
-  ['/admin/tokens', 'tokens.html'],
-  ['/admin/developer-keys', 'developer-keys.html'],
-  ['/admin/audit', 'audit.html'],
-  ['/admin/upload-check', 'upload-check.html'],
-];
 
 /** The directory holding k5uploader's ES modules, found through Node's resolution (not a fixed path). */
 export function k5uploaderDistDir(): string {
@@ -71,20 +62,25 @@ export async function adminConsole(app: FastifyInstance, opts: AdminConsoleOptio
     allowedPath: (pathName: string) => /^\/[a-z0-9_]+\.js$/.test(pathName),
   });
 
-  const sendPage = (file: string) => async (_request: FastifyRequest, reply: FastifyReply) =>
-    reply.header('cache-control', 'no-store').sendFile(file, ADMIN_WEB_ROOT);
+  // Composed once, at start-up, from the layout and each page's fragment.
+  const pages = loadAdminPages(ADMIN_WEB_ROOT);
+  const sendPage = (path: string) => {
+    const html = pages.get(path)!;
+    return async (_request: FastifyRequest, reply: FastifyReply) => reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+  };
 
-  for (const [path, file] of ADMIN_PAGES) {
+  for (const path of pages.keys()) {
     if (path === '/admin/upload-check') continue;
-    app.get(path, { schema: HIDDEN }, sendPage(file));
+    app.get(path, { schema: HIDDEN }, sendPage(path));
   }
+  app.get('/admin/', { schema: HIDDEN }, sendPage('/admin'));
 
   // The upload check page's browser calls Kaltura directly (k5uploader's XHRs), so its
   // connect-src names the Kaltura origin of the account this host serves.
   app.get('/admin/upload-check', { schema: HIDDEN }, async (request, reply) => {
     const origin = await uploadOriginFor(opts, request);
     if (origin) reply.helmet(helmetOptions([origin]));
-    return sendPage('upload-check.html')(request, reply);
+    return sendPage('/admin/upload-check')(request, reply);
   });
 }
 
