@@ -9,7 +9,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANVAS_SPEC_SETTINGS, freshDatabase, newSecretKey, PG_BASE_URL } from '../helper.js';
 import { eventually, startService, type ServiceProcess } from '../process.js';
-import { auditCountsByRequestId, call, missingServices, startTcpProxy, type Answer, type TcpProxy } from './scale-helper.js';
+import { auditCountsByRequestId, call, missingServices, postSession, startTcpProxy, type Answer, type TcpProxy } from './scale-helper.js';
 
 const skip = await missingServices({ postgres: true });
 
@@ -54,21 +54,7 @@ describe.skipIf(skip !== null)('PostgreSQL outage under load', () => {
     const answers: Answer[] = [];
     let n = 0;
     let running = true;
-    const post = (requestId: string) =>
-      new Promise<Answer>((resolve) => {
-        const req = http.request(
-          new URL('/api/v1/services/kaltura_session', svc.url),
-          { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'x-request-id': requestId, 'content-length': '0' } },
-          (res) => {
-            let body = '';
-            res.setEncoding('utf8');
-            res.on('data', (d: string) => (body += d));
-            res.on('end', () => resolve({ requestId, status: res.statusCode ?? 0, body }));
-          },
-        );
-        req.on('error', (err) => resolve({ requestId, status: 0, body: err.message }));
-        req.end();
-      });
+    const post = (requestId: string) => postSession(svc.url, token, requestId, agent);
     const worker = async () => {
       while (running) answers.push(await post(`${runId}-${n++}`));
     };

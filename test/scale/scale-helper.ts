@@ -160,6 +160,25 @@ export interface Answer {
   body: string;
 }
 
+/** One POST /api/v1/services/kaltura_session with its own X-Request-Id; never rejects (status 0 = no answer). */
+export function postSession(baseUrl: string, token: string, requestId: string, agent: http.Agent): Promise<Answer> {
+  return new Promise<Answer>((resolve) => {
+    const req = http.request(
+      new URL('/api/v1/services/kaltura_session', baseUrl),
+      { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'x-request-id': requestId, 'content-length': '0' } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ requestId, status: res.statusCode ?? 0, body }));
+        res.on('error', () => resolve({ requestId, status: 0, body }));
+      },
+    );
+    req.on('error', (err) => resolve({ requestId, status: 0, body: err.message }));
+    req.end();
+  });
+}
+
 /**
  * POSTs `total` kaltura_session requests spread round-robin over `baseUrls`, `concurrency` at a
  * time over keep-alive connections, each with its own X-Request-Id; status 0 = no answer.
@@ -168,24 +187,7 @@ export async function sessionLoad(baseUrls: string[], token: string, total: numb
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const answers: Answer[] = [];
   let next = 0;
-  const one = (i: number) =>
-    new Promise<Answer>((resolve) => {
-      const requestId = `${runId}-${i}`;
-      const url = new URL('/api/v1/services/kaltura_session', baseUrls[i % baseUrls.length]);
-      const req = http.request(
-        url,
-        { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'x-request-id': requestId, 'content-length': '0' } },
-        (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (d: string) => (body += d));
-          res.on('end', () => resolve({ requestId, status: res.statusCode ?? 0, body }));
-          res.on('error', () => resolve({ requestId, status: 0, body }));
-        },
-      );
-      req.on('error', (err) => resolve({ requestId, status: 0, body: err.message }));
-      req.end();
-    });
+  const one = (i: number) => postSession(baseUrls[i % baseUrls.length]!, token, `${runId}-${i}`, agent);
   const worker = async () => {
     for (;;) {
       const i = next++;
