@@ -136,6 +136,28 @@ export const CANVAS_SPEC_SETTINGS = {
   hide_rte_button: 'false',
 };
 
+/** A Kaltura double partner as the tests configure it. */
+export interface DoublePartner {
+  partnerId: number;
+  adminSecret: string;
+  userSecret: string;
+}
+
+/**
+ * Kaltura settings pointing at a Kaltura double on loopback: domain, protocol, partner ids and
+ * (unless `secrets: false`, e.g. for app-token mode) both secrets; `extra` adds or overrides keys.
+ */
+export function settingsForDouble(port: number, partner: DoublePartner, extra: Record<string, unknown> = {}, options: { secrets?: boolean } = {}): Record<string, unknown> {
+  return {
+    domain: `127.0.0.1:${port}`,
+    protocol: 'http',
+    partner_id: String(partner.partnerId),
+    subpartner_id: `${partner.partnerId}00`,
+    ...(options.secrets === false ? {} : { secret_key: partner.adminSecret, user_secret_key: partner.userSecret }),
+    ...extra,
+  };
+}
+
 /** Creates an account, a user with an active login and a token; optionally stores settings. */
 export async function seedUser(
   ctx: AppContext,

@@ -4,7 +4,7 @@
  * the connectivity check (`check`, `force`) against the Kaltura double on loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, testDatabases } from '../helper.js';
+import { bearer, settingsForDouble, testDatabases } from '../helper.js';
 import { startKalturaDouble, type KalturaDouble } from '../kaltura-double/kaltura-double.js';
 import { adminWorld, expectFieldError, expectUnauthenticated, expectUnauthorized, HOST_A, type AdminWorld } from './admin-fixture.js';
 
@@ -24,20 +24,8 @@ describe.each(await testDatabases())('admin API: Kaltura settings on %s', (datab
   });
 
   const url = () => `/api/v1/accounts/${w.adminA.account.id}/kaltura_settings`;
-  const settingsFor = (mode: 'local' | 'remote', extra: Record<string, unknown> = {}) => ({
-    domain: `127.0.0.1:${kaltura.port}`,
-    protocol: 'http',
-    partner_id: String(PARTNER.partnerId),
-    subpartner_id: `${PARTNER.partnerId}00`,
-    secret_key: PARTNER.adminSecret,
-    user_secret_key: PARTNER.userSecret,
-    player_ui_conf: '1',
-    kcw_ui_conf: '1',
-    upload_ui_conf: '1',
-    session_mode: mode,
-    kaltura_timeout_ms: '10000',
-    ...extra,
-  });
+  const settingsFor = (mode: 'local' | 'remote', extra: Record<string, unknown> = {}) =>
+    settingsForDouble(kaltura.port, PARTNER, { player_ui_conf: '1', kcw_ui_conf: '1', upload_ui_conf: '1', session_mode: mode, kaltura_timeout_ms: '10000', ...extra });
   const noSecretIn = (body: string) => {
     for (const s of [PARTNER.adminSecret, PARTNER.userSecret, WRONG_SECRET]) expect(body).not.toContain(s);
   };

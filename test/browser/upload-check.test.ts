@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { createTestApp, saveSettings, seedUser, type TestApp } from '../helper.js';
+import { createTestApp, saveSettings, seedUser, settingsForDouble, type TestApp } from '../helper.js';
 import { DEFAULT_UI_CONF_ID, startKalturaDouble, type KalturaDouble } from '../kaltura-double/kaltura-double.js';
 import { chromiumSkipReason, launchChromium, listenOnLoopback, PATIENCE, screenshot, signInThroughForm, textOf, watchPage } from './browser.js';
 
@@ -33,18 +33,12 @@ describe.skipIf(skip !== null)('upload check page (Chromium, Kaltura double)', (
     const admin = await seedUser(t.ctx, { accountName: 'Media U', domains: ['127.0.0.1'], userName: 'Uma Uploader', admin: true });
     await saveSettings(
       t.ctx,
-      {
-        domain: `127.0.0.1:${kaltura.port}`,
+      settingsForDouble(kaltura.port, PARTNER, {
         resource_domain: `127.0.0.1:${kaltura.port}`,
-        protocol: 'http',
-        partner_id: String(PARTNER.partnerId),
-        subpartner_id: `${PARTNER.partnerId}00`,
-        secret_key: PARTNER.adminSecret,
-        user_secret_key: PARTNER.userSecret,
         player_ui_conf: '1',
         kcw_ui_conf: '1',
         upload_ui_conf: String(DEFAULT_UI_CONF_ID),
-      },
+      }),
       admin.account.id,
     );
     await t.ctx.settings.setEnabled(admin.account.id, true);

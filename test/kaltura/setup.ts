@@ -7,7 +7,7 @@ import { CircuitBreakerRegistry, type CircuitBreakerOptions } from '../../src/ka
 import { KalturaApiClient, type KalturaApiClientOptions } from '../../src/kaltura/kaltura-api-client.js';
 import { RemoteSessionIssuer } from '../../src/kaltura/issuers/remote-issuer.js';
 import { AppTokenSessionIssuer, type AppTokenIssuerOptions } from '../../src/kaltura/issuers/app-token-issuer.js';
-import { bearer, createTestApp, saveSettings, seedUser, type TestApp } from '../helper.js';
+import { bearer, createTestApp, saveSettings, seedUser, settingsForDouble, type TestApp } from '../helper.js';
 
 export const PARTNER = { partnerId: 1234, adminSecret: 'ADMINsecret-9f8e7d6c5b4a', userSecret: 'USERsecret-1a2b3c4d5e6f' };
 export const APP_TOKEN = { id: '0_apptok01', token: 'APPtoken-secret-0123456789abcdef', hashType: 'SHA256' as const };
@@ -55,19 +55,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const t = await createTestApp({ issuers: [new RemoteSessionIssuer(client), appTokenIssuer] });
   const seeded = await seedUser(t.ctx, { accountName: 'School', domains: [HOST] });
   const settingsFor = (mode: 'local' | 'remote' | 'app_token', extra: Record<string, unknown> = {}): Record<string, unknown> => {
-    const base: Record<string, unknown> = {
-      domain: `127.0.0.1:${kaltura.port}`,
-      protocol: 'http',
-      partner_id: String(PARTNER.partnerId),
-      subpartner_id: `${PARTNER.partnerId}00`,
-      session_mode: mode,
-      kaltura_timeout_ms: String(TIMEOUT_MS),
-      session_expiry: '3600',
-    };
-    if (mode === 'local' || mode === 'remote') {
-      base.secret_key = PARTNER.adminSecret;
-      base.user_secret_key = PARTNER.userSecret;
-    }
+    const base = settingsForDouble(
+      kaltura.port,
+      PARTNER,
+      { session_mode: mode, kaltura_timeout_ms: String(TIMEOUT_MS), session_expiry: '3600' },
+      { secrets: mode !== 'app_token' },
+    );
     if (mode === 'app_token') {
       base.app_token_id = APP_TOKEN.id;
       base.app_token = APP_TOKEN.token;

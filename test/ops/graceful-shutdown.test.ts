@@ -12,7 +12,7 @@ import { startKalturaDouble } from '../kaltura-double/kaltura-double.js';
 import { loadConfig } from '../../src/config.js';
 import { openContext, seedIfEmpty } from '../../src/bootstrap.js';
 import { eventually, startService } from '../process.js';
-import { newSecretKey } from '../helper.js';
+import { newSecretKey, settingsForDouble } from '../helper.js';
 
 const PARTNER = { partnerId: 4321, adminSecret: 'graceful-admin-secret-77', userSecret: 'graceful-user-secret-88' };
 const METRICS_TOKEN = 'graceful-metrics-token';
@@ -40,16 +40,7 @@ describe('graceful shutdown of the real process', () => {
       // state prepared through the same code the CLI uses: default account, admin token, remote settings
       const ctx = await openContext(loadConfig(env), () => {});
       const first = (await seedIfEmpty(ctx))!;
-      const saved = await ctx.settings.update(null, {
-        domain: `127.0.0.1:${kaltura.port}`,
-        protocol: 'http',
-        partner_id: String(PARTNER.partnerId),
-        subpartner_id: `${PARTNER.partnerId}00`,
-        secret_key: PARTNER.adminSecret,
-        user_secret_key: PARTNER.userSecret,
-        session_mode: 'remote',
-        kaltura_timeout_ms: '8000',
-      });
+      const saved = await ctx.settings.update(null, settingsForDouble(kaltura.port, PARTNER, { session_mode: 'remote', kaltura_timeout_ms: '8000' }));
       expect(saved.ok).toBe(true);
       await ctx.close();
 

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSharedRedis, type SharedRedis } from '../../src/redis/shared-redis.js';
 import type { InvalidationTopic } from '../../src/cache/invalidation-bus.js';
 import { startKalturaDouble, type KalturaDouble } from '../kaltura-double/kaltura-double.js';
-import { bearer, createTestApp, saveSettings, seedUser, type TestApp } from '../helper.js';
+import { bearer, createTestApp, saveSettings, seedUser, settingsForDouble, type TestApp } from '../helper.js';
 import { eventually } from '../process.js';
 import { missingServices, REDIS_TEST_URL, uniqueRedisPrefix } from './scale-helper.js';
 
@@ -62,16 +62,12 @@ describe.skipIf(skip !== null)('sharing through Redis', () => {
     const kaltura: KalturaDouble = await startKalturaDouble({ partners: [partner], appTokens: [appToken] });
     closers.push(() => kaltura.close());
     const env = { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: uniqueRedisPrefix() };
-    const settings = {
-      domain: `127.0.0.1:${kaltura.port}`,
-      protocol: 'http',
-      partner_id: String(partner.partnerId),
-      subpartner_id: `${partner.partnerId}00`,
-      session_mode: 'app_token',
-      app_token_id: appToken.id,
-      app_token: appToken.token,
-      app_token_hash_type: 'SHA256',
-    };
+    const settings = settingsForDouble(
+      kaltura.port,
+      partner,
+      { session_mode: 'app_token', app_token_id: appToken.id, app_token: appToken.token, app_token_hash_type: 'SHA256' },
+      { secrets: false },
+    );
     const instances: Array<{ t: TestApp; token: string }> = [];
     for (let i = 0; i < 2; i++) {
       const t = await createTestApp({ env });
