@@ -3,7 +3,7 @@
  * written under them stays readable while it is re-written under the current one. Each key is
  * expanded with HKDF into one sub-key per purpose, so no raw key is used twice.
  */
-import { createHash, hkdfSync } from 'node:crypto';
+import { createHash, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 
 /** One installation key and what is derived from it. */
 export interface KeyringKey {
@@ -11,8 +11,11 @@ export interface KeyringKey {
   id: string;
   /** AES-256-GCM key for secrets at rest. */
   encryptionKey: Buffer;
-  /** HMAC-SHA256 key for access-token hashes. */
-  tokenHashKey: Buffer;
+  /**
+   * HMAC-SHA256 key for access-token hashes, as a KeyObject: `createHmac` with a Buffer key imports
+   * the key again on every call, which was half the cost of hashing a token.
+   */
+  tokenHashKey: KeyObject;
 }
 
 /** The keys in order of preference; `current` encrypts and hashes, every key decrypts and verifies. */
@@ -46,7 +49,7 @@ export function parseKeyring(secretKeys: string): Keyring {
     return {
       id: createHash('sha256').update(derive(raw, 'key-id')).digest('hex').slice(0, 8),
       encryptionKey: derive(raw, 'secrets-at-rest'),
-      tokenHashKey: derive(raw, 'access-token-hash'),
+      tokenHashKey: createSecretKey(derive(raw, 'access-token-hash')),
     };
   });
   const byId = new Map(keys.map((k) => [k.id, k] as const));
