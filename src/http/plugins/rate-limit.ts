@@ -112,10 +112,9 @@ export async function installRateLimits(app: FastifyInstance, opts: RateLimitOpt
   }
 
   if (sessionIp || sessionToken) {
-    // after authentication (registered later than it), so the token's id is known
-    app.addHook('preHandler', async (request) => {
-      const route = request.routeOptions?.url;
-      if (route === undefined || !SESSION_ROUTES.has(route)) return;
+    // A pre-handler of the session routes only (other routes do not pay for it). Route hooks run
+    // after the app's, so authentication has run and the token's id is known.
+    const sessionLimits = async (request: FastifyRequest): Promise<void> => {
       if (sessionIp) {
         const s = await sessionIp(request);
         if (!s.isAllowed && s.isExceeded) refuse('session_per_ip', s.ttl, request);
@@ -124,6 +123,11 @@ export async function installRateLimits(app: FastifyInstance, opts: RateLimitOpt
         const s = await sessionToken(request);
         if (!s.isAllowed && s.isExceeded) refuse('session_per_token', s.ttl, request);
       }
+    };
+    app.addHook('onRoute', (route) => {
+      if (!SESSION_ROUTES.has(route.url)) return;
+      const own = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+      route.preHandler = [sessionLimits, ...own] as typeof route.preHandler;
     });
   }
 }
