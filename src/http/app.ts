@@ -20,6 +20,7 @@ import { installSecurityHeaders } from './plugins/security-headers.js';
 import { installRequestMetrics, registerMetricsRoute } from './plugins/metrics.js';
 import { installRateLimits } from './plugins/rate-limit.js';
 import { healthRoutes } from './routes/health.js';
+import { lazyChildLoggerFactory } from '../observability/lazy-child-logger.js';
 import { sharedRedisCheck } from '../observability/readiness.js';
 
 export interface BuildAppOptions {
@@ -92,6 +93,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+
+  // request loggers become pino children only when a request logs something
+  app.setChildLoggerFactory(lazyChildLoggerFactory);
 
   // Every route, as registered: the scope registry and the OpenAPI check read this.
   const routes: RegisteredRoute[] = [];
