@@ -1,0 +1,256 @@
+/**
+ * `npm run bench:instructions`: CPU instructions per request, counted by valgrind's callgrind, of
+ * the bare node:http baseline, Fastify with nothing added (bench/fastify-minimal-server.ts) and
+ * the service, for the Services API requests. Unlike requests per second, an instruction count
+ * does not move with the load of a shared machine (the same build and requests give the same
+ * count within about 1 %), so it shows where a request's cost is and what a change saved.
+ *
+ * Each server runs alone under callgrind with instrumentation off; after a warm-up (so the JIT
+ * has compiled the hot paths) it is switched on for a fixed number of requests (10 in flight,
+ * keep-alive), and the main thread's instructions are divided by the number of requests.
+ * The other threads (V8's compiler and GC helpers, libuv's pool) are reported apart: their work
+ * depends on timing, not only on the requests.
+ *
+ * Options: --warmup N (default 6000), --requests N (default 3000), --only bare,fastify,service
+ * (default all), --no-build, --no-write (print, leave docs/benchmarks.md alone).
+ * Needs valgrind (Debian package `valgrind`). Takes about 10 minutes.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT, freePort, waitForHttp, waitForOutput, type Child } from './child-process.js';
+import { httpRequest } from './http-request.js';
+import { seedDatabase, type Caller } from './seed.js';
+import { buildService, freshServiceData, startService } from './service-under-test.js';
+import type { CannedAnswers } from './baseline-server.js';
+import { writeSection } from './report.js';
+
+const { values: opts } = parseArgs({
+  options: {
+    warmup: { type: 'string', default: '6000' },
+    requests: { type: 'string', default: '3000' },
+    only: { type: 'string', default: 'bare,fastify,service' },
+    'no-build': { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+const WARMUP = Number(opts.warmup);
+const REQUESTS = Number(opts.requests);
+const ONLY = new Set(opts.only.split(','));
+const IN_FLIGHT = 10;
+
+const GET_PATH = '/api/v1/services/kaltura';
+const POST_PATH = '/api/v1/services/kaltura_session';
+const UPLOAD_PATH = `${POST_PATH}?include_upload_config=1`;
+const ENDPOINTS = [
+  { label: 'GET /api/v1/services/kaltura', method: 'GET', path: GET_PATH },
+  { label: 'POST …/kaltura_session (local)', method: 'POST', path: POST_PATH },
+  { label: 'POST …/kaltura_session?include_upload_config=1', method: 'POST', path: UPLOAD_PATH },
+] as const;
+
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** Sends `count` requests, `IN_FLIGHT` at a time over keep-alive connections, rotating callers. */
+async function drive(url: string, method: string, path: string, callers: readonly Caller[], count: number): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+  let started = 0;
+  let failed = 0;
+  const one = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const c = callers[started++ % callers.length]!;
+      const req = request(url + path, { method, agent, headers: { host: c.host, authorization: `Bearer ${c.token}` } }, (res) => {
+        if (res.statusCode !== 200) failed++;
+        res.resume().once('end', resolve);
+      });
+      req.once('error', reject);
+      req.end();
+    });
+  const worker = async (): Promise<void> => {
+    while (started < count) await one();
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  agent.destroy();
+  if (failed > 0) throw new Error(`${failed} of ${count} requests to ${method} ${path} did not answer 200`);
+}
+
+/** A process under callgrind, instrumentation off until asked. */
+interface Counted {
+  child: Child;
+  pid: number;
+  outFile: string;
+}
+
+function underCallgrind(outDir: string, name: string, nodeArgs: string[], env: Record<string, string>): Counted {
+  const outFile = join(outDir, `${name}.callgrind`);
+  const proc = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${outFile}`, process.execPath, ...nodeArgs], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const wrapped: Child = {
+    process: proc,
+    output: () => out,
+    stop: async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+  return { child: wrapped, pid: proc.pid!, outFile };
+}
+
+function callgrindControl(pid: number, ...args: string[]): void {
+  execFileSync('callgrind_control', [...args, String(pid)], { stdio: 'ignore' });
+}
+
+/** Instructions recorded in the dumps of `outFile`: [main thread, all threads]. */
+function countInstructions(outFile: string): [number, number] {
+  const dir = join(outFile, '..');
+  const base = outFile.slice(dir.length + 1);
+  let main = 0;
+  let all = 0;
+  for (const f of readdirSync(dir).filter((n) => n.startsWith(base))) {
+    const m = /^totals:\s+(\d+)/m.exec(readFileSync(join(dir, f), 'utf8'));
+    const n = m ? Number(m[1]) : 0;
+    all += n;
+    if (f.endsWith('-01')) main += n;
+  }
+  return [main, all];
+}
+
+/** Waits for dump number `n` (callgrind writes it when the process next runs), then counts. */
+async function dumped(outFile: string, n: number): Promise<[number, number]> {
+  const dir = join(outFile, '..');
+  const name = `${outFile.slice(dir.length + 1)}.${n}-01`;
+  for (let i = 0; i < 600; i++) {
+    if (readdirSync(dir).includes(name) && /^totals:/m.test(readFileSync(join(dir, name), 'utf8'))) {
+      await new Promise((r) => setTimeout(r, 500)); // the other threads' files of the same dump
+      return countInstructions(outFile);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`callgrind wrote no dump ${n} for ${outFile}`);
+}
+
+interface Count {
+  server: string;
+  endpoint: string;
+  main: number;
+  all: number;
+}
+
+async function measure(server: string, counted: Counted, url: string, callers: readonly Caller[]): Promise<Count[]> {
+  const counts: Count[] = [];
+  let dumps = 0;
+  try {
+    for (const e of ENDPOINTS) {
+      await drive(url, e.method, e.path, callers, WARMUP);
+      const before = countInstructions(counted.outFile);
+      callgrindControl(counted.pid, '-i', 'on');
+      await drive(url, e.method, e.path, callers, REQUESTS);
+      callgrindControl(counted.pid, '-i', 'off');
+      callgrindControl(counted.pid, '-d');
+      const after = await dumped(counted.outFile, ++dumps);
+      const c = { server, endpoint: e.label, main: (after[0] - before[0]) / REQUESTS, all: (after[1] - before[1]) / REQUESTS };
+      log(`${server.padEnd(16)} ${e.label.padEnd(48)} ${Math.round(c.main).toLocaleString('en-US').padStart(9)} instructions/request (main thread), ${Math.round(c.all).toLocaleString('en-US')} all threads`);
+      counts.push(c);
+    }
+  } finally {
+    await counted.child.stop();
+  }
+  return counts;
+}
+
+function render(counts: Count[], command: string): string {
+  const cpu = cpus();
+  const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+  const of = (server: string, endpoint: string) => counts.find((c) => c.server === server && c.endpoint === endpoint);
+  const lines = [
+    '## Instructions per request (callgrind)',
+    '',
+    'What it measures: CPU instructions per request, counted by valgrind\'s callgrind, of the bare',
+    '`node:http` baseline, Fastify with no logger, hook or plugin answering the same bytes',
+    '(`bench/fastify-minimal-server.ts`), and the service (`dist/server.js`, the same environment',
+    'as the HTTP benchmark: `LOG_LEVEL=warn`, SQLite, metrics and rate limits on). Each server runs',
+    `alone; after ${WARMUP.toLocaleString('en-US')} warm-up requests, instrumentation is switched on for ${REQUESTS.toLocaleString('en-US')} requests (${IN_FLIGHT} in`,
+    'flight on keep-alive connections, rotating over 10 tokens). "Main thread" is the JavaScript',
+    'thread, where a request\'s work happens; "all threads" adds V8\'s compiler and GC helpers, whose',
+    'share depends on timing. A count is repeatable within about 1 % whatever the load of the',
+    'machine, so these ratios do not carry the noise of the requests-per-second ratios; kernel time',
+    '(socket reads and writes) is not counted. Ratio = baseline ÷ server, main thread.',
+    '',
+    `- Command: \`${command}\``,
+    `- Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${process.platform}/${process.arch}`,
+    `- Node: ${process.version}`,
+    `- Date: ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    '| endpoint | bare node:http | Fastify, nothing added | ratio | service | ratio | service, all threads |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const e of ENDPOINTS) {
+    const bare = of('bare', e.label);
+    const fastify = of('fastify', e.label);
+    const service = of('service', e.label);
+    const ratio = (x: Count | undefined): string => (bare && x ? (bare.main / x.main).toFixed(2) : '–');
+    lines.push(`| ${e.label} | ${bare ? fmt(bare.main) : '–'} | ${fastify ? fmt(fastify.main) : '–'} | ${ratio(fastify)} | ${service ? fmt(service.main) : '–'} | ${ratio(service)} | ${service ? fmt(service.all) : '–'} |`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+  if (!opts['no-build']) buildService();
+  const work = mkdtempSync(join(tmpdir(), 'cks-instructions-'));
+  const data = freshServiceData();
+  const counts: Count[] = [];
+  try {
+    const { callers } = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
+    const first = callers[0]!;
+    const probe = { host: first.host, authorization: `Bearer ${first.token}` };
+
+    // the bodies the baselines answer: the service's own answers (a KS is a KS; its bytes do not matter)
+    const service = await startService(data, GET_PATH, probe);
+    const answers: CannedAnswers = {};
+    for (const e of ENDPOINTS) {
+      const res = await httpRequest(e.method, service.url + e.path, probe);
+      if (res.status !== 200) throw new Error(`${e.method} ${e.path} answered ${res.status}`);
+      for (const c of callers) answers[`${e.method} ${c.host} ${e.path}`] = { status: 200, contentType: res.contentType, body: res.body };
+    }
+    await service.child.stop();
+    const answersFile = join(work, 'answers.json');
+    writeFileSync(answersFile, JSON.stringify(answers));
+
+    for (const [name, script, banner] of [
+      ['bare', 'bench/baseline-server.ts', /baseline listening on (http:\/\/\S+)/],
+      ['fastify', 'bench/fastify-minimal-server.ts', /fastify-minimal listening on (http:\/\/\S+)/],
+    ] as const) {
+      if (!ONLY.has(name)) continue;
+      const counted = underCallgrind(work, name, ['--import', 'tsx', script, answersFile], { PORT: String(await freePort()) });
+      const m = await waitForOutput(counted.child, banner, 300_000);
+      counts.push(...(await measure(name, counted, m[1]!, callers)));
+    }
+    if (ONLY.has('service')) {
+      const port = await freePort();
+      const counted = underCallgrind(work, 'service', ['dist/server.js'], { ...data.env, HOST: '127.0.0.1', PORT: String(port) });
+      const url = `http://127.0.0.1:${port}`;
+      await waitForHttp(url + GET_PATH, probe, counted.child, 300_000);
+      counts.push(...(await measure('service', counted, url, callers)));
+    }
+  } finally {
+    data.remove();
+    rmSync(work, { recursive: true, force: true });
+  }
+  const markdown = render(counts, `npm run bench:instructions${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`);
+  log(`\n${markdown}`);
+  if (!opts['no-write']) writeSection(join(ROOT, 'docs/benchmarks.md'), 'instructions', markdown, 'memory');
+}
+
+await main();
