@@ -15,7 +15,7 @@
  * (default all), --no-build, --no-write (print, leave docs/benchmarks.md alone).
  * Needs valgrind (Debian package `valgrind`). Takes about 10 minutes.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -82,13 +82,16 @@ interface Counted {
   child: Child;
   pid: number;
   outFile: string;
+  /** its environment: callgrind_control finds the process by a name made of its USER and HOST */
+  env: NodeJS.ProcessEnv;
 }
 
 function underCallgrind(outDir: string, name: string, nodeArgs: string[], env: Record<string, string>): Counted {
   const outFile = join(outDir, `${name}.callgrind`);
+  const fullEnv = { ...process.env, ...env };
   const proc = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${outFile}`, process.execPath, ...nodeArgs], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: fullEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -104,11 +107,29 @@ function underCallgrind(outDir: string, name: string, nodeArgs: string[], env: R
       await exited;
     },
   };
-  return { child: wrapped, pid: proc.pid!, outFile };
+  return { child: wrapped, pid: proc.pid!, outFile, env: fullEnv };
 }
 
-function callgrindControl(pid: number, ...args: string[]): void {
-  execFileSync('callgrind_control', [...args, String(pid)], { stdio: 'ignore' });
+/**
+ * Sends a callgrind command. Callgrind takes it only when the process runs, so an idle server is
+ * woken with a request to `pokeUrl` every 50 ms until the command is acknowledged (at most a
+ * couple of such requests fall into a measured window of thousands).
+ */
+async function callgrindControl(target: Counted, pokeUrl: string, ...args: string[]): Promise<void> {
+  let done = false;
+  const command = new Promise<void>((resolve, reject) =>
+    // the service's HOST (its listening address) is also part of that name
+    execFile('callgrind_control', [...args, String(target.pid)], { env: target.env }, (err) => {
+      done = true;
+      if (err) reject(err);
+      else resolve();
+    }),
+  );
+  while (!done) {
+    await httpRequest('GET', pokeUrl, {}).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await command;
 }
 
 /** Instructions recorded in the dumps of `outFile`: [main thread, all threads]. */
@@ -127,7 +148,7 @@ function countInstructions(outFile: string): [number, number] {
 }
 
 /** Waits for dump number `n` (callgrind writes it when the process next runs), then counts. */
-async function dumped(outFile: string, n: number): Promise<[number, number]> {
+async function dumped(outFile: string, n: number, pokeUrl: string): Promise<[number, number]> {
   const dir = join(outFile, '..');
   const name = `${outFile.slice(dir.length + 1)}.${n}-01`;
   for (let i = 0; i < 600; i++) {
@@ -135,6 +156,7 @@ async function dumped(outFile: string, n: number): Promise<[number, number]> {
       await new Promise((r) => setTimeout(r, 500)); // the other threads' files of the same dump
       return countInstructions(outFile);
     }
+    await httpRequest('GET', pokeUrl, {}).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`callgrind wrote no dump ${n} for ${outFile}`);
@@ -149,16 +171,17 @@ interface Count {
 
 async function measure(server: string, counted: Counted, url: string, callers: readonly Caller[]): Promise<Count[]> {
   const counts: Count[] = [];
+  const poke = `${url}/health/live`;
   let dumps = 0;
   try {
     for (const e of ENDPOINTS) {
       await drive(url, e.method, e.path, callers, WARMUP);
       const before = countInstructions(counted.outFile);
-      callgrindControl(counted.pid, '-i', 'on');
+      await callgrindControl(counted, poke, '-i', 'on');
       await drive(url, e.method, e.path, callers, REQUESTS);
-      callgrindControl(counted.pid, '-i', 'off');
-      callgrindControl(counted.pid, '-d');
-      const after = await dumped(counted.outFile, ++dumps);
+      await callgrindControl(counted, poke, '-i', 'off');
+      await callgrindControl(counted, poke, '-d');
+      const after = await dumped(counted.outFile, ++dumps, poke);
       const c = { server, endpoint: e.label, main: (after[0] - before[0]) / REQUESTS, all: (after[1] - before[1]) / REQUESTS };
       log(`${server.padEnd(16)} ${e.label.padEnd(48)} ${Math.round(c.main).toLocaleString('en-US').padStart(9)} instructions/request (main thread), ${Math.round(c.all).toLocaleString('en-US')} all threads`);
       counts.push(c);
@@ -246,7 +269,7 @@ async function main(): Promise<void> {
     }
   } finally {
     data.remove();
-    rmSync(work, { recursive: true, force: true });
+    if (!process.env["KEEP"]) rmSync(work, { recursive: true, force: true });
   }
   const markdown = render(counts, `npm run bench:instructions${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`);
   log(`\n${markdown}`);
