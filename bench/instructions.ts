@@ -27,12 +27,13 @@ import { seedDatabase, type Caller } from './seed.js';
 import { buildService, freshServiceData, startService } from './service-under-test.js';
 import type { CannedAnswers } from './baseline-server.js';
 import { writeSection } from './report.js';
+import { PARTS } from './parts-workload.js';
 
 const { values: opts } = parseArgs({
   options: {
     warmup: { type: 'string', default: '6000' },
     requests: { type: 'string', default: '3000' },
-    only: { type: 'string', default: 'bare,fastify,service' },
+    only: { type: 'string', default: 'bare,fastify,service,parts' },
     'no-build': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
@@ -162,6 +163,16 @@ async function dumped(outFile: string, n: number, pokeUrl: string): Promise<[num
   throw new Error(`callgrind wrote no dump ${n} for ${outFile}`);
 }
 
+/** Instructions per call of one part of a request's work: callgrind over n = 0 and n = 20,000 calls. */
+function partCost(work: string, part: string): number {
+  const total = (n: number): number => {
+    const out = join(work, `part-${part}-${n}.callgrind`);
+    execFileSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--import', 'tsx', 'bench/parts-workload.ts', part, String(n)], { cwd: ROOT, stdio: 'ignore' });
+    return Number(/^totals:\s+(\d+)/m.exec(readFileSync(out, 'utf8'))?.[1] ?? NaN);
+  };
+  return (total(20_000) - total(0)) / 20_000;
+}
+
 interface Count {
   server: string;
   endpoint: string;
@@ -231,12 +242,28 @@ function render(counts: Count[], command: string): string {
   return lines.join('\n');
 }
 
+function renderParts(parts: readonly { label: string; cost: number }[], command: string): string {
+  return [
+    '### Parts of a request\'s work, each alone',
+    '',
+    'The compiled service\'s own code for each part (`bench/parts-workload.ts`), run under callgrind',
+    'for 20,000 calls after a warm-up of 20,000, minus the same run with none; divided by 20,000.',
+    '',
+    `- Command: \`${command}\`; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    '| part | instructions per call |',
+    '|---|--:|',
+    ...parts.map((p) => `| ${p.label} | ${Math.round(p.cost).toLocaleString('en-US')} |`),
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
   if (!opts['no-build']) buildService();
   const work = mkdtempSync(join(tmpdir(), 'cks-instructions-'));
   const data = freshServiceData();
   const counts: Count[] = [];
+  const parts: { label: string; cost: number }[] = [];
   try {
     const { callers } = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
     const first = callers[0]!;
@@ -270,13 +297,29 @@ async function main(): Promise<void> {
       await waitForHttp(url + GET_PATH, probe, counted.child, 300_000);
       counts.push(...(await measure('service', counted, url, callers)));
     }
+    if (ONLY.has('parts')) {
+      for (const [label, part] of Object.entries(PARTS)) {
+        const cost = partCost(work, part);
+        log(`part             ${label.padEnd(48)} ${Math.round(cost).toLocaleString('en-US').padStart(9)} instructions/call`);
+        parts.push({ label, cost });
+      }
+    }
   } finally {
     data.remove();
     if (!process.env["KEEP"]) rmSync(work, { recursive: true, force: true });
   }
-  const markdown = render(counts, `npm run bench:instructions${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`);
-  log(`\n${markdown}`);
-  if (!opts['no-write']) writeSection(join(ROOT, 'docs/benchmarks.md'), 'instructions', markdown, 'memory');
+  const command = `npm run bench:instructions${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const docs = join(ROOT, 'docs/benchmarks.md');
+  if (counts.length > 0) {
+    const markdown = render(counts, command);
+    log(`\n${markdown}`);
+    if (!opts['no-write']) writeSection(docs, 'instructions', markdown, 'memory');
+  }
+  if (parts.length > 0) {
+    const markdown = renderParts(parts, command);
+    log(`\n${markdown}`);
+    if (!opts['no-write']) writeSection(docs, 'instruction-parts', markdown, 'instructions');
+  }
 }
 
 await main();
