@@ -1,0 +1,85 @@
+/**
+ * The benchmark harness's own logic: the bare baseline answers exactly the canned bytes, the
+ * report takes medians of per-round ratios and judges targets, and a docs section is swapped in
+ * place without touching the rest of the file.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
+import { createBaselineServer } from '../../bench/baseline-server.js';
+import { summarize, writeSection } from '../../bench/report.js';
+import type { LoadResult } from '../../bench/load.js';
+
+const cleanups: Array<() => void> = [];
+
+/** One request with a Host header (fetch drops it) and an optional body. */
+function send(url: string, method: string, host: string, body?: string): Promise<{ status: number; type: string; length: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: { host }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), length: Number(res.headers['content-length']), text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()!();
+});
+
+describe('bench: bare node:http baseline', () => {
+  it('answers the canned bytes, status and content type; reads a POST body first; 404 otherwise', async () => {
+    const body = '{"ks":"djJ8MTIzNHw","subp_id":"123400","partner_id":"1234","uid":"u_1","serverTime":1}';
+    const server = createBaselineServer({
+      'GET a.test /api/v1/services/kaltura': { status: 200, contentType: 'application/json; charset=utf-8', body: '{"enabled":true}' },
+      'POST a.test /api/v1/services/kaltura_session': { status: 200, contentType: 'application/json; charset=utf-8', body },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => void server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const get = await send(`${url}/api/v1/services/kaltura`, 'GET', 'a.test');
+    expect([get.status, get.type, get.text]).toEqual([200, 'application/json; charset=utf-8', '{"enabled":true}']);
+    const post = await send(`${url}/api/v1/services/kaltura_session`, 'POST', 'a.test', 'x='.padEnd(100_000, 'y'));
+    expect([post.status, post.length, post.text]).toEqual([200, Buffer.byteLength(body), body]);
+    const other = await send(`${url}/api/v1/services/kaltura`, 'GET', 'b.test');
+    expect(other.status).toBe(404);
+  });
+});
+
+describe('bench: report', () => {
+  const run = (rps: number, p99Ms: number, cpuUsPerRequest: number): LoadResult => ({ rps, p50Ms: p99Ms / 2, p99Ms, total: rps * 10, cpuUsPerRequest });
+
+  it('takes the median of the per-round ratios (A B A B …) and judges the targets', () => {
+    const s = summarize({
+      label: 'GET',
+      target: 0.8,
+      p99TargetMs: 10,
+      baseline: [run(10_000, 5, 50), run(20_000, 4, 50), run(10_000, 5, 50)],
+      service: [run(9_000, 9, 60), run(10_000, 12, 60), run(8_500, 11, 60)],
+    });
+    // per-round ratios 0.9, 0.5, 0.85 → median 0.85 (not 9,000 / 10,000 from the medians)
+    expect(s.ratio).toBeCloseTo(0.85, 10);
+    expect(s.ratioMet).toBe(true);
+    expect(s.serviceP99).toBe(11);
+    expect(s.p99Met).toBe(false);
+    expect(s.cpuRatio).toBeCloseTo(50 / 60, 10);
+    const unjudged = summarize({ label: 'remote', target: null, p99TargetMs: null, baseline: [run(1, 1, 1)], service: [run(1, 1, 1)] });
+    expect([unjudged.ratioMet, unjudged.p99Met]).toEqual([null, null]);
+  });
+
+  it('swaps a docs section in place, or adds it after a named one, leaving the rest alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cks-bench-docs-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'benchmarks.md');
+    writeFileSync(file, '# Benchmarks\n\n<!-- bench:http -->\nold\n<!-- /bench:http -->\n\n## Written by hand\nkept\n');
+    writeSection(file, 'http', 'new figures');
+    writeSection(file, 'instructions', 'counts', 'http');
+    expect(readFileSync(file, 'utf8')).toBe(
+      '# Benchmarks\n\n<!-- bench:http -->\nnew figures\n<!-- /bench:http -->\n\n<!-- bench:instructions -->\ncounts\n<!-- /bench:instructions -->\n\n## Written by hand\nkept\n',
+    );
+  });
+});
