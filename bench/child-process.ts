@@ -19,7 +19,12 @@ export interface Child {
 
 /** Spawns `node <args>` from the repository root with `env` added to this process's. */
 export function spawnNode(args: string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnProcess(process.execPath, args, env);
+}
+
+/** Spawns `command <args>` from the repository root with `env` added to this process's. */
+export function spawnProcess(command: string, args: string[], env: Record<string, string> = {}): Child {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (d: Buffer): void => {
     out += d.toString();

@@ -15,13 +15,13 @@
  * (default all), --no-build, --no-write (print, leave docs/benchmarks.md alone).
  * Needs valgrind (Debian package `valgrind`). Takes about 10 minutes.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import autocannon from 'autocannon';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, freePort, waitForHttp, waitForOutput, type Child } from './child-process.js';
+import { ROOT, freePort, spawnProcess, waitForHttp, waitForOutput, type Child } from './child-process.js';
 import { httpRequest } from './http-request.js';
 import { seedDatabase, type Caller } from './seed.js';
 import { buildService, freshServiceData, startService } from './service-under-test.js';
@@ -57,25 +57,14 @@ const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /** Sends `count` requests, `IN_FLIGHT` at a time over keep-alive connections, rotating callers. */
 async function drive(url: string, method: string, path: string, callers: readonly Caller[], count: number): Promise<void> {
-  const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
-  let started = 0;
-  let failed = 0;
-  const one = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const c = callers[started++ % callers.length]!;
-      const req = request(url + path, { method, agent, headers: { host: c.host, authorization: `Bearer ${c.token}` } }, (res) => {
-        if (res.statusCode !== 200) failed++;
-        res.resume().once('end', resolve);
-      });
-      req.once('error', reject);
-      req.end();
-    });
-  const worker = async (): Promise<void> => {
-    while (started < count) await one();
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  agent.destroy();
-  if (failed > 0) throw new Error(`${failed} of ${count} requests to ${method} ${path} did not answer 200`);
+  const result = await autocannon({
+    url: url + path,
+    connections: IN_FLIGHT,
+    amount: count,
+    requests: callers.map((c) => ({ method, path, headers: { host: c.host, authorization: `Bearer ${c.token}` } })),
+  });
+  const failed = result.non2xx + result.errors + result.timeouts;
+  if (failed > 0) throw new Error(`${failed} of ${count} requests to ${method} ${path} did not answer 2xx`);
 }
 
 /** A process under callgrind, instrumentation off until asked. */
@@ -89,26 +78,8 @@ interface Counted {
 
 function underCallgrind(outDir: string, name: string, nodeArgs: string[], env: Record<string, string>): Counted {
   const outFile = join(outDir, `${name}.callgrind`);
-  const fullEnv = { ...process.env, ...env };
-  const proc = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${outFile}`, process.execPath, ...nodeArgs], {
-    cwd: ROOT,
-    env: fullEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const wrapped: Child = {
-    process: proc,
-    output: () => out,
-    stop: async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill('SIGKILL');
-      await exited;
-    },
-  };
-  return { child: wrapped, pid: proc.pid!, outFile, env: fullEnv };
+  const child = spawnProcess('valgrind', ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${outFile}`, process.execPath, ...nodeArgs], env);
+  return { child, pid: child.process.pid!, outFile, env: { ...process.env, ...env } };
 }
 
 /**
@@ -133,6 +104,12 @@ async function callgrindControl(target: Counted, pokeUrl: string, ...args: strin
   await command;
 }
 
+/** The instruction total a callgrind output file records; undefined while it is not written whole. */
+function totalsOf(file: string): number | undefined {
+  const m = /^totals:\s+(\d+)/m.exec(readFileSync(file, 'utf8'));
+  return m ? Number(m[1]) : undefined;
+}
+
 /** Instructions recorded in the dumps of `outFile`: [main thread, all threads]. */
 function countInstructions(outFile: string): [number, number] {
   const dir = join(outFile, '..');
@@ -140,8 +117,7 @@ function countInstructions(outFile: string): [number, number] {
   let main = 0;
   let all = 0;
   for (const f of readdirSync(dir).filter((n) => n.startsWith(base))) {
-    const m = /^totals:\s+(\d+)/m.exec(readFileSync(join(dir, f), 'utf8'));
-    const n = m ? Number(m[1]) : 0;
+    const n = totalsOf(join(dir, f)) ?? 0;
     all += n;
     if (f.endsWith('-01')) main += n;
   }
@@ -153,7 +129,7 @@ async function dumped(outFile: string, n: number, pokeUrl: string): Promise<[num
   const dir = join(outFile, '..');
   const name = `${outFile.slice(dir.length + 1)}.${n}-01`;
   for (let i = 0; i < 600; i++) {
-    if (readdirSync(dir).includes(name) && /^totals:/m.test(readFileSync(join(dir, name), 'utf8'))) {
+    if (readdirSync(dir).includes(name) && totalsOf(join(dir, name)) !== undefined) {
       await new Promise((r) => setTimeout(r, 500)); // the other threads' files of the same dump
       return countInstructions(outFile);
     }
@@ -168,7 +144,7 @@ function partCost(work: string, part: string): number {
   const total = (n: number): number => {
     const out = join(work, `part-${part}-${n}.callgrind`);
     execFileSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--import', 'tsx', 'bench/parts-workload.ts', part, String(n)], { cwd: ROOT, stdio: 'ignore' });
-    return Number(/^totals:\s+(\d+)/m.exec(readFileSync(out, 'utf8'))?.[1] ?? NaN);
+    return totalsOf(out) ?? NaN;
   };
   return (total(20_000) - total(0)) / 20_000;
 }
@@ -306,7 +282,7 @@ async function main(): Promise<void> {
     }
   } finally {
     data.remove();
-    if (!process.env["KEEP"]) rmSync(work, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
   const command = `npm run bench:instructions${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const docs = join(ROOT, 'docs/benchmarks.md');
