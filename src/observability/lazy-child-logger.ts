@@ -5,18 +5,19 @@
  * GET's instructions at `LOG_LEVEL=warn`, where most requests never log a line.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Bindings, ChildLoggerOptions, LevelWithSilentOrString, LogFn } from 'pino';
+import type { Bindings, ChildLoggerOptions, LevelWithSilentOrString } from 'pino';
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /** The parent's level check, when it is a pino logger (an abstract logger has none). */
 type LevelAware = FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
+type PinoParent = FastifyBaseLogger & { isLevelEnabled: (level: string) => boolean };
 
 class LazyChildLogger {
   private real: FastifyBaseLogger | undefined;
 
   constructor(
-    private readonly parent: LevelAware & { isLevelEnabled: (level: string) => boolean },
+    private readonly parent: PinoParent,
     private readonly childBindings: Bindings,
     private readonly options: ChildLoggerOptions,
   ) {}
@@ -44,13 +45,26 @@ class LazyChildLogger {
     return this.real === undefined ? this.parent.isLevelEnabled(level) : (this.real as LevelAware).isLevelEnabled?.(level) ?? true;
   }
 
-  readonly fatal: LogFn = (...args: unknown[]) => this.write('fatal', args);
-  readonly error: LogFn = (...args: unknown[]) => this.write('error', args);
-  readonly warn: LogFn = (...args: unknown[]) => this.write('warn', args);
-  readonly info: LogFn = (...args: unknown[]) => this.write('info', args);
-  readonly debug: LogFn = (...args: unknown[]) => this.write('debug', args);
-  readonly trace: LogFn = (...args: unknown[]) => this.write('trace', args);
-  readonly silent: LogFn = () => undefined;
+  // prototype methods, not per-instance arrow functions: a request logger is made per request
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.write('trace', args);
+  }
+  silent(): void {}
 
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     return this.logger.child(bindings, options);
@@ -68,5 +82,5 @@ class LazyChildLogger {
 export function lazyChildLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   const parent = logger as LevelAware;
   if (typeof parent.isLevelEnabled !== 'function' || options.level !== undefined) return logger.child(bindings, options);
-  return new LazyChildLogger(parent as LevelAware & { isLevelEnabled: (level: string) => boolean }, bindings, options) as unknown as FastifyBaseLogger;
+  return new LazyChildLogger(parent as PinoParent, bindings, options) as unknown as FastifyBaseLogger;
 }
