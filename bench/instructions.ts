@@ -61,10 +61,13 @@ async function drive(url: string, method: string, path: string, callers: readonl
     url: url + path,
     connections: IN_FLIGHT,
     amount: count,
+    // under callgrind a request can take seconds (a GC, a JIT compile); autocannon's default is 10 s
+    timeout: 300,
     requests: callers.map((c) => ({ method, path, headers: { host: c.host, authorization: `Bearer ${c.token}` } })),
   });
-  const failed = result.non2xx + result.errors + result.timeouts;
-  if (failed > 0) throw new Error(`${failed} of ${count} requests to ${method} ${path} did not answer 2xx`);
+  if (result.non2xx + result.errors + result.timeouts > 0) {
+    throw new Error(`${method} ${path}: of ${count} requests, ${result.non2xx} answered other than 2xx, ${result.errors} failed, ${result.timeouts} timed out`);
+  }
 }
 
 /** A process under callgrind, instrumentation off until asked. */
