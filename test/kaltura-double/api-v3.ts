@@ -1,5 +1,9 @@
-/** api_v3: session.start, session.startWidgetSession, session.get, session.end, appToken.startSession. */
+/**
+ * api_v3: session.start, session.startWidgetSession, session.get, session.end, appToken.startSession,
+ * media.get, flavorAsset.list, flavorAsset.getByEntryId.
+ */
 import { mintKs, tokenHash } from './ks.js';
+import { flavorAssetObject, mediaEntryObject } from './media-objects.js';
 import {
   apiError,
   apiErrorBody,
@@ -12,7 +16,7 @@ import {
 } from './responses.js';
 import type { HandlerResult, RequestContext, Route } from './route.js';
 import { secondsString } from './php.js';
-import { type DoubleState, type KsValidation, type Partner, type SessionType } from './state.js';
+import { FLAVOR_STATUS, type CreatedEntry, type DoubleState, type KsValidation, type Partner, type SessionType } from './state.js';
 
 type ApiRoute = Extract<Route, { kind: 'api_v3' }>;
 
@@ -231,13 +235,89 @@ function sessionEnd(call: ApiCall): ApiResult {
   return null;
 }
 
+/** A parameter of an object argument, as `filter:entryIdEqual` or `filter[entryIdEqual]`. */
+function objectParam(call: ApiCall, object: string, name: string): string | undefined {
+  return call.p(`${object}:${name}`) ?? call.p(`${object}[${name}]`);
+}
+
+/** The entry named by `entryId`, visible to the KS's partner (else ENTRY_ID_NOT_FOUND, as Kaltura answers). */
+function entryOf(call: ApiCall): CreatedEntry {
+  if (!call.ks) fail('MISSING_KS');
+  const entryId = call.p('entryId');
+  if (entryId === undefined || entryId === '') fail('MISSING_MANDATORY_PARAMETER', ['entryId']);
+  const entry = call.state.findEntry(entryId);
+  if (!entry || entry.partnerId !== call.ks.partnerId || entry.status === 3) fail('ENTRY_ID_NOT_FOUND', [entryId]);
+  return entry;
+}
+
+/** The double's own base URL as the caller reached it (for the URLs inside a KalturaMediaEntry). */
+function baseUrlOf(ctx: RequestContext): string {
+  const host = ctx.headers.host;
+  return host ? `http://${host}` : '';
+}
+
+function mediaGet(call: ApiCall): ApiResult {
+  const entry = entryOf(call);
+  return mediaEntryObject(entry, call.state.flavorsOf(entry.id), baseUrlOf(call.ctx));
+}
+
+function flavorAssetGetByEntryId(call: ApiCall): ApiResult {
+  const entry = entryOf(call);
+  return call.state
+    .flavorsOf(entry.id)
+    .filter((f) => f.status !== FLAVOR_STATUS.DELETED)
+    .map(flavorAssetObject);
+}
+
+function listOfInts(raw: string | undefined): number[] | null {
+  if (raw === undefined || raw === '') return null;
+  return raw.split(',').map((x) => intParam(x) ?? 0);
+}
+
+function flavorAssetList(call: ApiCall): ApiResult {
+  if (!call.ks) fail('MISSING_KS');
+  const partnerId = call.ks.partnerId;
+  const entryIdEqual = objectParam(call, 'filter', 'entryIdEqual');
+  const entryIdIn = objectParam(call, 'filter', 'entryIdIn');
+  const statusEqual = intParam(objectParam(call, 'filter', 'statusEqual'));
+  const statusIn = listOfInts(objectParam(call, 'filter', 'statusIn'));
+  const entryIds = entryIdIn ? new Set(entryIdIn.split(',').map((x) => x.trim())) : null;
+  const matching = call.state.flavors.filter(
+    (f) =>
+      f.partnerId === partnerId &&
+      f.status !== FLAVOR_STATUS.DELETED &&
+      (entryIdEqual === undefined || entryIdEqual === '' || f.entryId === entryIdEqual) &&
+      (entryIds === null || entryIds.has(f.entryId)) &&
+      (statusEqual === null || f.status === statusEqual) &&
+      (statusIn === null || statusIn.includes(f.status)),
+  );
+  // KalturaFilterPager: pageSize 30 by default, at most 500; pageIndex from 1
+  let pageSize = intParam(objectParam(call, 'pager', 'pageSize')) ?? 30;
+  if (pageSize <= 0) pageSize = 30;
+  pageSize = Math.min(pageSize, 500);
+  const pageIndex = Math.max(1, intParam(objectParam(call, 'pager', 'pageIndex')) ?? 1);
+  const page = matching.slice((pageIndex - 1) * pageSize, pageIndex * pageSize);
+  return {
+    objectType: 'KalturaFlavorAssetListResponse',
+    props: [
+      ['objects', page.map(flavorAssetObject)],
+      ['totalCount', matching.length],
+    ],
+  };
+}
+
 const ACTIONS: Readonly<Record<string, (call: ApiCall) => ApiResult>> = {
   'session.start': sessionStart,
   'session.startWidgetSession': startWidgetSession,
   'session.get': sessionGet,
   'session.end': sessionEnd,
   'appToken.startSession': appTokenStartSession,
+  'media.get': mediaGet,
+  'flavorAsset.list': flavorAssetList,
+  'flavorAsset.getByEntryId': flavorAssetGetByEntryId,
 };
+
+const SERVICES = new Set(['session', 'apptoken', 'media', 'flavorasset']);
 
 export function handleApiV3(state: DoubleState, ctx: RequestContext, route: ApiRoute): HandlerResult {
   const format = route.format;
@@ -246,7 +326,7 @@ export function handleApiV3(state: DoubleState, ctx: RequestContext, route: ApiR
     const handler = ACTIONS[route.operation];
     if (!handler) {
       const service = route.service.toLowerCase();
-      if (service !== 'session' && service !== 'apptoken') fail('SERVICE_DOES_NOT_EXISTS', [route.service]);
+      if (!SERVICES.has(service)) fail('SERVICE_DOES_NOT_EXISTS', [route.service]);
       fail('ACTION_DOES_NOT_EXISTS', [route.action, route.service]);
     }
     const p = (name: string): string | undefined => route.params.get(name);
@@ -279,6 +359,7 @@ export function faultArgsFromRequest(route: ApiRoute): Record<string, string> {
     ERR_CODE: '-1',
     ERR_DESC: 'INVALID_STR',
     ID: p('id'),
+    ENTRY_ID: p('entryId') || p('filter:entryIdEqual'),
     WIDGET_ID: p('widgetId'),
     PARAM_NAME: 'secret',
     SERVICE: `${route.service}->${route.action}`,

@@ -1,8 +1,8 @@
 /** Fault injection: shapes, matching and parsing. Applying them lives in kaltura-double.ts. */
 
 /**
- * Operation names the double knows. Filters compare case-insensitively; `ps2.*`, `api_v3.*` and `*`
- * act as wildcards.
+ * Operation names the double knows. Filters compare case-insensitively; `ps2.*`, `serve.*`, `api_v3.*`
+ * (every api_v3 action) and `*` act as wildcards.
  */
 export type Operation =
   | 'session.start'
@@ -13,6 +13,11 @@ export type Operation =
   | 'ps2.getuiconf'
   | 'ps2.upload'
   | 'ps2.addEntry'
+  | 'media.get'
+  | 'flavorAsset.list'
+  | 'flavorAsset.getByEntryId'
+  | 'serve.download'
+  | 'serve.thumbnail'
   | (string & {});
 
 export type Fault =
@@ -58,7 +63,7 @@ function opMatches(pattern: string, operation: string): boolean {
   const p = pattern.toLowerCase();
   const o = operation.toLowerCase();
   if (p === '*' || p === o) return true;
-  if (p === 'api_v3.*') return !o.startsWith('ps2.');
+  if (p === 'api_v3.*') return !o.startsWith('ps2.') && !o.startsWith('serve.');
   if (p.endsWith('.*')) return o.startsWith(p.slice(0, -1));
   return false;
 }

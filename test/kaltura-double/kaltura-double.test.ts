@@ -244,8 +244,11 @@ describe('session.start', () => {
   it('answers unknown services and actions with Kaltura errors', async () => {
     const a = JSON.parse(await (await post('/api_v3/service/session/action/nope', { format: 1 })).text()) as { code: string };
     expect(a.code).toBe('ACTION_DOES_NOT_EXISTS');
-    const s = JSON.parse(await (await post('/api_v3/service/media/action/list', { format: 1 })).text()) as { code: string };
+    const s = JSON.parse(await (await post('/api_v3/service/playlist/action/list', { format: 1 })).text()) as { code: string };
     expect(s.code).toBe('SERVICE_DOES_NOT_EXISTS');
+    // the media service exists, with only the actions the double implements
+    const m = JSON.parse(await (await post('/api_v3/service/media/action/list', { format: 1 })).text()) as { code: string };
+    expect(m.code).toBe('ACTION_DOES_NOT_EXISTS');
     expect((await fetch(`${double.url}/nowhere`)).status).toBe(404);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * The Kaltura double: a real HTTP server on loopback that answers like Kaltura's api_v3 (sessions,
- * app tokens) and partnerservices2 (k5uploader's getuiconf / upload / addEntry), records every
- * request, and injects faults on demand. See docs/kaltura-double.md.
+ * app tokens, media entries, flavors), partnerservices2 (k5uploader's getuiconf / upload / addEntry)
+ * and its file URLs (flavor downloads, thumbnails), records every request, and injects faults on
+ * demand. See docs/kaltura-double.md.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { faultArgsFromRequest, handleApiV3, renderApiError } from './api-v3.js';
+import { addEntry, type EntryConfig } from './entries.js';
 import {
   filterMatches,
   parseFault,
@@ -19,11 +21,13 @@ import {
 import { handlePs2, PS2_CORS_HEADERS, ps2FaultResponse, ps2Preflight } from './ps2.js';
 import { API_ERROR_TEMPLATES, apiError, defaultConfFile, htmlPage } from './responses.js';
 import { classify, isPs2Path, ps2ActionOf, type HandlerResult, type RequestContext, type Route } from './route.js';
+import { handleServe } from './serve.js';
 import {
   DoubleState,
   type AppToken,
   type AppTokenConfig,
   type CreatedEntry,
+  type FlavorAsset,
   type IssuedSession,
   type Partner,
   type PartnerConfig,
@@ -33,12 +37,15 @@ import {
 } from './state.js';
 
 export type { Fault, FaultFilter, FaultKind, QueuedFault } from './faults.js';
+export type { EntryConfig, MediaType } from './entries.js';
+export { FLAVOR_STATUS } from './state.js';
 export type {
   AppToken,
   AppTokenConfig,
   AppTokenHashType,
   AppTokenStatus,
   CreatedEntry,
+  FlavorAsset,
   IssuedSession,
   Partner,
   PartnerConfig,
@@ -111,8 +118,10 @@ export interface KalturaDouble {
   readonly port: number;
   /** every request received (control API calls excluded), in order; live array */
   readonly requests: RecordedRequest[];
-  /** entries created by partnerservices2/addEntry; live array */
+  /** entries created by partnerservices2/addEntry or {@link KalturaDouble.addEntry}; live array */
   readonly entries: CreatedEntry[];
+  /** flavors of those entries (objects are mutable: e.g. `status = FLAVOR_STATUS.READY`); live array */
+  readonly flavors: FlavorAsset[];
   /** files received by partnerservices2/upload; live array */
   readonly uploads: StoredUpload[];
   /** every KS the double issued; live array */
@@ -126,6 +135,10 @@ export interface KalturaDouble {
   /** deletes an app token: sessions it issued become invalid (LOGOUT), startSession → APP_TOKEN_ID_NOT_FOUND */
   deleteAppToken(id: string): void;
   addUiConf(config: UiConfConfig): UiConf;
+  /** creates an entry without an upload, with the default flavors (original, one ready, one converting) */
+  addEntry(config?: EntryConfig): CreatedEntry;
+  /** the flavors of an entry, in creation order */
+  flavorsOf(entryId: string): FlavorAsset[];
   /** a fault applied to every matching request until cleared (null clears) */
   setFault(fault: Fault | null, filter?: FaultFilter): void;
   /** a one-shot fault consumed by the next matching request (queued faults go before the global one) */
@@ -138,7 +151,7 @@ export interface KalturaDouble {
   requestLines(): string[];
   /** recorded requests whose URL ('url'), body ('body') or URL, body or headers ('any', the default) contain `text` */
   requestsContaining(text: string, where?: 'url' | 'body' | 'any'): RecordedRequest[];
-  /** forget recorded requests, uploads, entries and sessions (partners, tokens and faults stay) */
+  /** forget recorded requests, uploads, entries, flavors and sessions (partners, tokens and faults stay) */
   clearRecords(): void;
   /** the double's clock (unix seconds) */
   now(): number;
@@ -375,6 +388,11 @@ export async function startKalturaDouble(options: KalturaDoubleOptions = {}): Pr
     try {
       if (req.method === 'GET' && what === 'requests') return json(200, requests.map((r) => ({ ...r, body: undefined })));
       if (req.method === 'GET' && what === 'entries') return json(200, state.entries.map((e) => ({ ...e, upload: e.upload ? { ...e.upload, data: undefined } : null })));
+      if (req.method === 'GET' && what === 'flavors') return json(200, state.flavors.map((f) => ({ ...f, data: undefined })));
+      if (req.method === 'POST' && what === 'entries') {
+        const entry = api.addEntry(input as EntryConfig);
+        return json(200, { ...entry, flavors: state.flavorsOf(entry.id).map((f) => ({ ...f, data: undefined })) });
+      }
       if (req.method === 'GET' && what === 'uploads') return json(200, state.uploads.map((u) => ({ ...u, data: undefined })));
       if (req.method === 'GET' && what === 'sessions') return json(200, state.sessions);
       if (req.method === 'GET' && what === 'app-tokens') return json(200, [...state.appTokens.values()]);
@@ -506,10 +524,13 @@ export async function startKalturaDouble(options: KalturaDoubleOptions = {}): Pr
     }
     const normal = (): HandlerResult => {
       try {
-        return route.kind === 'api_v3' ? handleApiV3(state, ctx, route) : handlePs2(state, ctx, route);
+        if (route.kind === 'api_v3') return handleApiV3(state, ctx, route);
+        if (route.kind === 'serve') return handleServe(state, ctx, route);
+        return handlePs2(state, ctx, route);
       } catch (e) {
         log?.(`internal error: ${(e as Error).stack ?? String(e)}`);
         if (route.kind === 'api_v3') return renderApiError(ctx, route.format, apiError('INTERNAL_SERVERL_ERROR'));
+        if (route.kind === 'serve') return { status: 500, contentType: 'text/html', body: htmlPage(500, 'Internal Server Error', 'The server failed.') };
         return ps2FaultResponse(state, ctx, route, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       }
     };
@@ -557,6 +578,7 @@ export async function startKalturaDouble(options: KalturaDoubleOptions = {}): Pr
     port,
     requests,
     entries: state.entries,
+    flavors: state.flavors,
     uploads: state.uploads,
     sessions: state.sessions,
     partners: state.partners,
@@ -569,6 +591,8 @@ export async function startKalturaDouble(options: KalturaDoubleOptions = {}): Pr
       if (token) token.status = 'deleted';
     },
     addUiConf: (config) => state.addUiConf(config, defaultConfFile()),
+    addEntry: (config) => addEntry(state, config),
+    flavorsOf: (entryId) => state.flavorsOf(entryId),
     setFault(fault, filter = {}) {
       globalFault = fault === null ? null : { fault, filter };
     },
@@ -593,6 +617,7 @@ export async function startKalturaDouble(options: KalturaDoubleOptions = {}): Pr
     clearRecords() {
       requests.length = 0;
       state.entries.length = 0;
+      state.flavors.length = 0;
       state.uploads.length = 0;
       state.sessions.length = 0;
     },

@@ -1,4 +1,5 @@
 /** partnerservices2 (the legacy API k5uploader uses): getuiconf, upload, addEntry. */
+import { createFlavors, durationOfUpload } from './entries.js';
 import { kalsig } from './kalsig.js';
 import { phpFloat, secondsString } from './php.js';
 import { PS2_CONTENT_TYPE, ps2Body, type Ps2Error, type Ps2Node } from './responses.js';
@@ -237,9 +238,11 @@ function addEntry(state: DoubleState, ctx: RequestContext, route: Ps2Route): Han
       upload,
       ksUserId: session.userId,
       createdAt: now,
+      durationMs: durationOfUpload(upload),
     };
     if (upload) upload.entryId = entry.id;
     state.entries.push(entry);
+    createFlavors(state, entry);
     created.push([
       prefix,
       [
@@ -255,6 +258,8 @@ function addEntry(state: DoubleState, ctx: RequestContext, route: Ps2Route): Han
         ['source', entry.source],
       ],
     ]);
+    // the double converts at once (but for the one flavor it leaves converting): READY from now on
+    entry.status = 2;
   }
   return render(
     ctx,

@@ -35,6 +35,7 @@ export const API_ERROR_TEMPLATES: Readonly<Record<string, { args: readonly strin
   INTERNAL_SERVERL_ERROR: { args: [], message: 'Internal server error occurred' },
   SERVICE_DOES_NOT_EXISTS: { args: ['SERVICE'], message: 'Service "@SERVICE@" does not exists' },
   ACTION_DOES_NOT_EXISTS: { args: ['ACTION', 'SERVICE'], message: 'Action "@ACTION@" does not exists for service "@SERVICE@"' },
+  ENTRY_ID_NOT_FOUND: { args: ['ENTRY_ID'], message: 'Entry id "@ENTRY_ID@" not found' },
   INVALID_ENUM_VALUE: {
     args: ['VALUE', 'PARAM_NAME', 'ENUM'],
     message: 'Invalid enumeration value [@VALUE@] for parameter [@PARAM_NAME@], expected enumeration [@ENUM@]',
@@ -86,13 +87,50 @@ export function apiErrorBody(error: KalturaApiError, format: ApiFormat, executio
   );
 }
 
+/** A property value: primitives, nested objects and arrays (KalturaTypedArray). */
+export type KalturaValue = string | number | boolean | null | KalturaObject | readonly KalturaValue[];
+
 /** A KalturaObject: properties in declaration order; `null` = unset (omitted in JSON, empty in XML). */
 export interface KalturaObject {
   objectType: string;
-  props: Array<[name: string, value: string | number | null]>;
+  props: ReadonlyArray<readonly [name: string, value: KalturaValue]>;
 }
 
-export type ApiResult = string | KalturaObject | null;
+export type ApiResult = string | KalturaObject | readonly KalturaValue[] | null;
+
+function isKalturaObject(value: KalturaValue): value is KalturaObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON as KalturaJsonSerializer renders it: null members dropped, objectType after the properties. */
+function jsonValue(value: KalturaValue): PhpJsonValue | undefined {
+  if (value === null) return undefined;
+  if (Array.isArray(value)) return value.map((v: KalturaValue) => jsonValue(v) ?? null);
+  if (isKalturaObject(value)) {
+    const obj: Record<string, PhpJsonValue | undefined> = {};
+    for (const [name, v] of value.props) obj[name] = jsonValue(v);
+    obj.objectType = value.objectType;
+    return obj;
+  }
+  return value as string | number | boolean;
+}
+
+/** XML as KalturaXmlSerializer renders it: booleans 1/0, arrays as <item>s, objects with objectType first. */
+function xmlValue(value: KalturaValue, ignoreNull: boolean): string {
+  if (value === null) return '';
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return xmlEscape(value);
+  if (Array.isArray(value)) return value.map((v: KalturaValue) => `<item>${xmlValue(v, ignoreNull)}</item>`).join('');
+  const obj = value as KalturaObject;
+  let inner = `<objectType>${xmlEscape(obj.objectType)}</objectType>`;
+  if (!ignoreNull) inner += '<relatedObjects></relatedObjects>';
+  for (const [name, v] of obj.props) {
+    if (v === null && ignoreNull) continue;
+    inner += `<${name}>${xmlValue(v, ignoreNull)}</${name}>`;
+  }
+  return inner;
+}
 
 export function apiResultBody(
   result: ApiResult,
@@ -103,20 +141,9 @@ export function apiResultBody(
   if (format === 'json') {
     if (result === null) return 'null';
     if (typeof result === 'string') return phpJsonString(result);
-    const obj: Record<string, PhpJsonValue | undefined> = {};
-    for (const [name, value] of result.props) obj[name] = value === null ? undefined : value;
-    obj.objectType = result.objectType;
-    return phpJsonEncode(obj);
+    return phpJsonEncode(jsonValue(result) ?? null);
   }
-  if (result === null) return apiXml('', executionTime);
-  if (typeof result === 'string') return apiXml(xmlEscape(result), executionTime);
-  let inner = `<objectType>${xmlEscape(result.objectType)}</objectType>`;
-  if (!options.ignoreNull) inner += '<relatedObjects></relatedObjects>';
-  for (const [name, value] of result.props) {
-    if (value === null && options.ignoreNull) continue;
-    inner += `<${name}>${value === null ? '' : xmlEscape(String(value))}</${name}>`;
-  }
-  return apiXml(inner, executionTime);
+  return apiXml(xmlValue(result, options.ignoreNull ?? false), executionTime);
 }
 
 export function sessionInfo(info: {

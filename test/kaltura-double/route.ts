@@ -44,6 +44,16 @@ export type Route =
       parts: MultipartPart[] | null;
       bodyError: string | null;
     }
+  | {
+      /** files Kaltura serves outside the APIs: flavor downloads and thumbnails under /p/<partner>/ */
+      kind: 'serve';
+      action: 'download' | 'thumbnail';
+      operation: 'serve.download' | 'serve.thumbnail';
+      partnerId: string;
+      subpId: string | null;
+      /** the path's `/name/value` pairs (entry_id, flavor, ks, relocate, width, height, type…) */
+      params: Map<string, string>;
+    }
   | { kind: 'unknown'; operation: null };
 
 const API_OPERATIONS: Readonly<Record<string, string>> = {
@@ -52,6 +62,9 @@ const API_OPERATIONS: Readonly<Record<string, string>> = {
   'session.get': 'session.get',
   'session.end': 'session.end',
   'apptoken.startsession': 'appToken.startSession',
+  'media.get': 'media.get',
+  'flavorasset.list': 'flavorAsset.list',
+  'flavorasset.getbyentryid': 'flavorAsset.getByEntryId',
 };
 
 const PS2_OPERATIONS: Readonly<Record<string, string>> = {
@@ -127,7 +140,30 @@ export function ps2ActionOf(path: string): string | null {
   return m ? decodeURIComponent(m[1]!).toLowerCase() : null;
 }
 
+const SERVE_PREFIX = /^\/p\/(\d+)(?:\/sp\/(\d+))?\/(download|thumbnail)(?:\/|$)/;
+
+/** `/p/<pid>[/sp/<subp>]/download|thumbnail/<name>/<value>…`, segments decoded one by one (a KS may hold `%2F`). */
+function classifyServe(ctx: RequestContext): Route | null {
+  const q = ctx.url.indexOf('?');
+  const rawPath = (q < 0 ? ctx.url : ctx.url.slice(0, q)).replace(/\/{2,}/g, '/');
+  const m = SERVE_PREFIX.exec(rawPath);
+  if (!m) return null;
+  const rest = rawPath.slice(m[0].length).split('/').filter((x) => x.length > 0);
+  const params = new Map<string, string>();
+  for (let i = 0; i + 1 < rest.length; i += 2) {
+    try {
+      params.set(decodeURIComponent(rest[i]!), decodeURIComponent(rest[i + 1]!));
+    } catch {
+      // an undecodable pair is left out, as Kaltura's router would not match it
+    }
+  }
+  const action = m[3] as 'download' | 'thumbnail';
+  return { kind: 'serve', action, operation: `serve.${action}`, partnerId: m[1]!, subpId: m[2] ?? null, params };
+}
+
 export function classify(ctx: RequestContext): Route {
+  const served = classifyServe(ctx);
+  if (served) return served;
   const api = API_PREFIX.exec(ctx.path);
   if (api) {
     const params = new Map<string, string>();

@@ -130,6 +130,52 @@ export interface CreatedEntry {
   /** the KS's user id */
   ksUserId: string | null;
   createdAt: number;
+  /** the media's length (media.get `msDuration`; `duration` is it in whole seconds) */
+  durationMs: number;
+}
+
+/**
+ * Kaltura's KalturaFlavorAssetStatus (Canvas's kaltura_client_v3.rb lists the same values): 0 QUEUED,
+ * 1 CONVERTING, 2 READY, 3 DELETED, 4 NOT_APPLICABLE, 5 TEMP, 6 WAIT_FOR_CONVERT, 7 IMPORTING,
+ * 8 VALIDATING, 9 EXPORTING, -1 ERROR.
+ */
+export const FLAVOR_STATUS = {
+  ERROR: -1,
+  QUEUED: 0,
+  CONVERTING: 1,
+  READY: 2,
+  DELETED: 3,
+  NOT_APPLICABLE: 4,
+} as const;
+
+/** A flavor (KalturaFlavorAsset) of an entry: the original file or a conversion. */
+export interface FlavorAsset {
+  id: string;
+  entryId: string;
+  partnerId: string;
+  version: number;
+  /** KB, as Kaltura reports it */
+  size: number;
+  tags: string;
+  fileExt: string;
+  createdAt: number;
+  updatedAt: number;
+  description: string;
+  flavorParamsId: number;
+  width: number;
+  height: number;
+  /** kbit/s */
+  bitrate: number;
+  frameRate: number;
+  isOriginal: boolean;
+  isWeb: boolean;
+  containerFormat: string;
+  videoCodecId: string;
+  /** {@link FLAVOR_STATUS}; only READY (2) flavors can be downloaded */
+  status: number;
+  /** what the download URL serves (null: nothing yet, e.g. while converting) */
+  data: Buffer | null;
+  contentType: string;
 }
 
 /** A KS the double issued (session.start, startWidgetSession, appToken.startSession). */
@@ -193,6 +239,7 @@ export class DoubleState {
   readonly uiConfs = new Map<string, UiConf>();
   readonly uploads: StoredUpload[] = [];
   readonly entries: CreatedEntry[] = [];
+  readonly flavors: FlavorAsset[] = [];
   readonly sessions: IssuedSession[] = [];
   /** KS hashes revoked by session.end */
   readonly revokedKsHashes = new Set<string>();
@@ -306,6 +353,16 @@ export class DoubleState {
     const sids = privilegeValues(ks.privileges, 'sessionid');
     if (sids.length > 0) for (const sid of sids) this.revokedSessionIds.add(sid);
     else if (ks.hash) this.revokedKsHashes.add(ks.hash);
+  }
+
+  /** The entry with this id (any partner), if the double has it. */
+  findEntry(id: string): CreatedEntry | undefined {
+    return this.entries.find((e) => e.id === id);
+  }
+
+  /** The flavors of an entry, in creation order. */
+  flavorsOf(entryId: string): FlavorAsset[] {
+    return this.flavors.filter((f) => f.entryId === entryId);
   }
 
   uploadKey(partnerId: string, ksRand: string, fileId: string): string {
