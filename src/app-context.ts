@@ -30,6 +30,14 @@ import { InstrumentedSessionIssuer } from './observability/instrumented-issuer.j
 import type { ReadinessCheck } from './observability/readiness.js';
 import type { WidgetSessionCache } from './kaltura/widget-session-cache.js';
 import type { SharedRedis } from './redis/shared-redis.js';
+import { KalturaMediaApi } from './kaltura/media-api.js';
+import type { KalturaApiClient } from './kaltura/kaltura-api-client.js';
+import { MediaKaltura } from './media/media-kaltura.js';
+import { MediaService } from './media/media-service.js';
+import { MediaObjectRepository } from './media/media-object-repository.js';
+import { MediaTrackRepository } from './media/media-track-repository.js';
+import { MediaEventRepository } from './media/media-event-repository.js';
+import type { LineLogger } from './observability/line-logger.js';
 
 /** Everything a request handler or a CLI command may use. */
 export interface AppContext {
@@ -49,6 +57,8 @@ export interface AppContext {
   authenticator: Authenticator;
   kaltura: KalturaService;
   issuers: Map<SessionMode, SessionIssuer>;
+  /** media objects, their sources and caption tracks (Canvas's Media Objects API) */
+  media: MediaService;
   /** the Redis connection shared by instances (REDIS_URL), when configured */
   redis?: SharedRedis;
   /** this instance's Prometheus metrics (its own registry) */
@@ -71,6 +81,12 @@ export interface ContextOptions {
   redis?: SharedRedis;
   /** metrics to report into (default: a fresh registry) */
   metrics?: ServiceMetrics;
+  /** the api_v3 client media calls use (default: the one the session issuers share) */
+  kalturaClient?: KalturaApiClient;
+  /** how long a listing of an entry's sources is reused (ms; default 30 s) */
+  mediaSourcesTtlMs?: number;
+  /** where background media work logs */
+  mediaLog?: LineLogger;
 }
 
 /** Builds the context over an open database. */
@@ -93,6 +109,8 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
   if (connectivity.checker) settings.useChecker(connectivity.checker);
   const issuers = new Map<SessionMode, SessionIssuer>([['local', new LocalSessionIssuer()]]);
   for (const issuer of [...connectivity.issuers, ...(options.issuers ?? [])]) issuers.set(issuer.mode, issuer);
+  // media's download and API sessions come from the issuers themselves: they are not sessions handed out
+  const mediaKaltura = new MediaKaltura(new KalturaMediaApi(options.kalturaClient ?? connectivity.client), new Map(issuers), options.clock);
   // count sessions per mode, time Kaltura calls (observability/instrumented-issuer.ts)
   for (const [mode, issuer] of issuers) issuers.set(mode, new InstrumentedSessionIssuer(issuer, metrics));
   return {
@@ -112,6 +130,17 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
     authenticator: new Authenticator(tokens, userDirectory),
     kaltura: new KalturaService(settings, issuers, audit, options.clock),
     issuers,
+    media: new MediaService({
+      objects: new MediaObjectRepository(db.kysely),
+      tracks: new MediaTrackRepository(db.kysely),
+      events: new MediaEventRepository(db.kysely),
+      settings,
+      kaltura: mediaKaltura,
+      metrics,
+      ...(options.mediaLog ? { log: options.mediaLog } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.mediaSourcesTtlMs !== undefined ? { sourcesTtlMs: options.mediaSourcesTtlMs } : {}),
+    }),
     ...(options.redis ? { redis: options.redis } : {}),
     metrics,
     readinessChecks: [],

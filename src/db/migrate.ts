@@ -5,12 +5,14 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './connect.js';
 import { initialMigration } from './migrations/0001-initial.js';
+import { mediaMigration } from './migrations/0002-media.js';
 
 function provider(db: Db): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001-initial': initialMigration(db.dialect),
+        '0002-media': mediaMigration(db.dialect),
       };
     },
   };

@@ -127,6 +127,57 @@ export interface KalturaSessionsTable {
   request_id: string | null;
 }
 
+export interface MediaObjectsTable {
+  id: Generated<number>;
+  root_account_id: number;
+  /** the Kaltura entry id */
+  media_id: string;
+  /** 'video' | 'audio' | 'image' … as sent or as Kaltura says */
+  media_type: string;
+  title: string | null;
+  user_entered_title: string | null;
+  /** as sent: `user_3`, `course_12`, … */
+  context_code: string | null;
+  user_id: number;
+  /** seconds, from Kaltura */
+  duration: number | null;
+  workflow_state: string;
+  /** when Kaltura's media.get last answered; null: not yet (the next listing retries) */
+  kaltura_synced_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MediaTracksTable {
+  id: Generated<number>;
+  media_object_id: number;
+  user_id: number | null;
+  /** subtitles | captions | descriptions | chapters | metadata */
+  kind: string;
+  locale: string;
+  /** 'vtt' | 'srt' */
+  format: string;
+  content: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MediaEventsTable {
+  id: Generated<number>;
+  created_at: string;
+  account_id: number;
+  user_id: number;
+  real_user_id: number | null;
+  /** media_object_created | media_object_deleted | media_track_created | media_track_updated | media_track_deleted */
+  event: string;
+  media_id: string;
+  track_id: number | null;
+  locale: string | null;
+  context_code: string | null;
+  client_ip: string | null;
+  request_id: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   account_domains: AccountDomainsTable;
@@ -138,4 +189,7 @@ export interface Database {
   kaltura_settings: KalturaSettingsTable;
   error_reports: ErrorReportsTable;
   kaltura_sessions: KalturaSessionsTable;
+  media_objects: MediaObjectsTable;
+  media_tracks: MediaTracksTable;
+  media_events: MediaEventsTable;
 }

@@ -12,6 +12,7 @@ import { installCors } from './plugins/cors.js';
 import { adminConsole } from './plugins/admin-console.js';
 import { servicesRoutes } from './routes/services.js';
 import { adminRoutes } from './routes/admin/index.js';
+import { mediaRoutes } from './routes/media.js';
 import { redactUrl } from './redact.js';
 import { handleClientError } from './client-error.js';
 import { LOG_REDACT_PATHS, censorLogValue, scrubLogArguments, serializeErrorForLog } from '../observability/log-redaction.js';
@@ -133,5 +134,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(adminConsole, { accountResolver: ctx.accountResolver, settings: ctx.settings });
   await app.register(servicesRoutes, { kaltura: ctx.kaltura, bodyLimit: ctx.config.bodyLimitBytes });
   await app.register(adminRoutes, { ctx });
+  await app.register(mediaRoutes, { ctx });
   return app;
 }

@@ -21,6 +21,7 @@ export class ServiceMetrics implements KalturaMetrics {
   readonly upstreamErrors: Counter<'mode' | 'reason'>;
   readonly breakerState: Gauge<'endpoint'>;
   readonly rateLimited: Counter<'limit'>;
+  readonly mediaKalturaFailures: Counter<'operation' | 'reason'>;
   private defaultsOn = false;
 
   constructor() {
@@ -63,6 +64,12 @@ export class ServiceMetrics implements KalturaMetrics {
       labelNames: ['endpoint'],
       registers,
     });
+    this.mediaKalturaFailures = new Counter({
+      name: 'media_kaltura_failures_total',
+      help: 'Kaltura calls of the media layer that failed (media.get, flavorAsset.list, download sessions), by operation and reason',
+      labelNames: ['operation', 'reason'],
+      registers,
+    });
     this.rateLimited = new Counter({
       name: 'rate_limit_refusals_total',
       help: 'Requests refused with 429, by limit',
@@ -83,6 +90,11 @@ export class ServiceMetrics implements KalturaMetrics {
     const labels = { method, route, status_code: String(statusCode) };
     this.httpRequests.inc(labels);
     this.httpDuration.observe(labels, seconds);
+  }
+
+  /** Counts a failed Kaltura call of the media layer (`operation`: media_get, flavors, download_ks). */
+  mediaKalturaFailed(operation: string, reason: string): void {
+    this.mediaKalturaFailures.inc({ operation, reason });
   }
 
   /** Counts a session handed out in `mode`. */

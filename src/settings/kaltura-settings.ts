@@ -37,10 +37,13 @@ export const SESSION_FIELDS = [
   'kaltura_timeout_ms',
 ] as const;
 
-export type SettingKey = (typeof CANVAS_FORM_FIELDS)[number] | (typeof CANVAS_EXTRA_FIELDS)[number] | (typeof SESSION_FIELDS)[number];
+/** Our additions for media objects and tracks. */
+export const MEDIA_FIELDS = ['max_caption_bytes'] as const;
+
+export type SettingKey = (typeof CANVAS_FORM_FIELDS)[number] | (typeof CANVAS_EXTRA_FIELDS)[number] | (typeof SESSION_FIELDS)[number] | (typeof MEDIA_FIELDS)[number];
 
 /** Every key the settings accept. */
-export const ALL_SETTING_KEYS: readonly SettingKey[] = [...CANVAS_FORM_FIELDS, ...CANVAS_EXTRA_FIELDS, ...SESSION_FIELDS];
+export const ALL_SETTING_KEYS: readonly SettingKey[] = [...CANVAS_FORM_FIELDS, ...CANVAS_EXTRA_FIELDS, ...SESSION_FIELDS, ...MEDIA_FIELDS];
 
 /** Write-only keys: encrypted at rest, never shown again. */
 export const SECRET_KEYS = ['secret_key', 'user_secret_key', 'app_token'] as const;
@@ -71,7 +74,17 @@ export const DEFAULTS = {
   protocol: 'https',
   endpoint: '/api_v3',
   max_file_size_bytes: 534773760,
+  /** largest caption file accepted (1 MiB) */
+  max_caption_bytes: 1048576,
 };
+
+/** The most `max_caption_bytes` may be set to (the request body limit bounds it too). */
+export const MAX_CAPTION_BYTES_LIMIT = 10 * 1024 * 1024;
+
+/** The caption size limit the settings ask for, else the default. */
+export function maxCaptionBytes(plain: PlainSettings): number {
+  return typeof plain.max_caption_bytes === 'number' && plain.max_caption_bytes > 0 ? plain.max_caption_bytes : DEFAULTS.max_caption_bytes;
+}
 
 /** The settings that apply to one root account (site-wide merged with the account's own). */
 export interface EffectiveSettings {

@@ -7,6 +7,7 @@ import {
   BOOLEAN_KEYS,
   CANVAS_FORM_FIELDS,
   HASH_TYPES,
+  MAX_CAPTION_BYTES_LIMIT,
   SECRET_KEYS,
   SESSION_MODES,
   type PlainSettings,
@@ -169,6 +170,12 @@ export function validateSettings(submitted: Record<string, unknown>, storedSecre
       case 'session_expiry': {
         const n = intIn(text, 60, 86400);
         if (n === undefined) fail(key, 'The field "session_expiry" must be a number of seconds from 60 to 86400');
+        else plain[key] = n;
+        break;
+      }
+      case 'max_caption_bytes': {
+        const n = intIn(text, 1024, MAX_CAPTION_BYTES_LIMIT);
+        if (n === undefined) fail(key, `The field "max_caption_bytes" must be a number of bytes from 1024 to ${MAX_CAPTION_BYTES_LIMIT}`);
         else plain[key] = n;
         break;
       }

@@ -1,0 +1,143 @@
+/** Queries on media_objects (Kysely, the same on SQLite and PostgreSQL). */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+/** A stored media object. */
+export interface MediaObject {
+  id: number;
+  rootAccountId: number;
+  mediaId: string;
+  mediaType: string;
+  title: string | null;
+  userEnteredTitle: string | null;
+  contextCode: string | null;
+  userId: number;
+  duration: number | null;
+  workflowState: string;
+  kalturaSyncedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type NewMediaObject = Omit<MediaObject, 'id' | 'workflowState' | 'kalturaSyncedAt' | 'duration'>;
+
+/** Which objects a listing shows. */
+export interface MediaObjectFilter {
+  rootAccountId: number;
+  /** only this user's */
+  userId?: number;
+  /** only objects with this context code */
+  contextCode?: string;
+  /** title (user's or Kaltura's) contains this, case-insensitively */
+  searchTerm?: string;
+}
+
+export type MediaSort = 'title' | 'created_at';
+
+function toObject(r: Selectable<Database['media_objects']>): MediaObject {
+  return {
+    id: r.id,
+    rootAccountId: r.root_account_id,
+    mediaId: r.media_id,
+    mediaType: r.media_type,
+    title: r.title,
+    userEnteredTitle: r.user_entered_title,
+    contextCode: r.context_code,
+    userId: r.user_id,
+    duration: r.duration,
+    workflowState: r.workflow_state,
+    kalturaSyncedAt: r.kaltura_synced_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Escapes LIKE wildcards (`\` is the escape character in both databases' ESCAPE clause). */
+function likePattern(term: string): string {
+  return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** media_objects. */
+export class MediaObjectRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The object with this entry id in the root account. */
+  async find(rootAccountId: number, mediaId: string): Promise<MediaObject | null> {
+    const r = await this.db.selectFrom('media_objects').selectAll().where('root_account_id', '=', rootAccountId).where('media_id', '=', mediaId).executeTakeFirst();
+    return r ? toObject(r) : null;
+  }
+
+  /** Inserts; returns null when (root account, entry id) exists already (a concurrent create). */
+  async insert(o: NewMediaObject): Promise<MediaObject | null> {
+    const r = await this.db
+      .insertInto('media_objects')
+      .values({
+        root_account_id: o.rootAccountId,
+        media_id: o.mediaId,
+        media_type: o.mediaType,
+        title: o.title,
+        user_entered_title: o.userEnteredTitle,
+        context_code: o.contextCode,
+        user_id: o.userId,
+        workflow_state: 'active',
+        created_at: o.createdAt,
+        updated_at: o.updatedAt,
+      })
+      .onConflict((oc) => oc.columns(['root_account_id', 'media_id']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    return r ? toObject(r) : null;
+  }
+
+  /** Changes fields of one object. */
+  async update(
+    id: number,
+    fields: Partial<Pick<MediaObject, 'mediaType' | 'title' | 'userEnteredTitle' | 'duration' | 'kalturaSyncedAt' | 'updatedAt'>>,
+  ): Promise<MediaObject | null> {
+    const values: Partial<Record<keyof Database['media_objects'], unknown>> = {};
+    if (fields.mediaType !== undefined) values.media_type = fields.mediaType;
+    if (fields.title !== undefined) values.title = fields.title;
+    if (fields.userEnteredTitle !== undefined) values.user_entered_title = fields.userEnteredTitle;
+    if (fields.duration !== undefined) values.duration = fields.duration;
+    if (fields.kalturaSyncedAt !== undefined) values.kaltura_synced_at = fields.kalturaSyncedAt;
+    if (fields.updatedAt !== undefined) values.updated_at = fields.updatedAt;
+    const r = await this.db.updateTable('media_objects').set(values as never).where('id', '=', id).returningAll().executeTakeFirst();
+    return r ? toObject(r) : null;
+  }
+
+  /** Deletes one object (its tracks go with it). */
+  async delete(id: number): Promise<boolean> {
+    await this.db.deleteFrom('media_tracks').where('media_object_id', '=', id).execute();
+    const r = await this.db.deleteFrom('media_objects').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  private filtered(f: MediaObjectFilter) {
+    let q = this.db.selectFrom('media_objects').where('root_account_id', '=', f.rootAccountId).where('workflow_state', '=', 'active');
+    if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
+    if (f.contextCode !== undefined) q = q.where('context_code', '=', f.contextCode);
+    if (f.searchTerm !== undefined) {
+      const pattern = likePattern(f.searchTerm);
+      // ESCAPE named: SQLite has no default LIKE escape character
+      q = q.where(sql<boolean>`(lower(coalesce(user_entered_title, '')) like ${pattern} escape '\\' or lower(coalesce(title, '')) like ${pattern} escape '\\')`);
+    }
+    return q;
+  }
+
+  /** One page, sorted as Canvas sorts (title: the guaranteed title, then id). */
+  async list(f: MediaObjectFilter, sort: MediaSort, order: 'asc' | 'desc', limit: number, offset: number): Promise<MediaObject[]> {
+    let q = this.filtered(f).selectAll();
+    if (sort === 'title') {
+      q = q.orderBy((eb) => eb.fn('lower', [eb.fn.coalesce(eb.fn('nullif', ['user_entered_title', eb.val('')]), eb.fn('nullif', ['title', eb.val('')]), eb.val('Untitled'))]), order);
+    } else {
+      q = q.orderBy('created_at', order);
+    }
+    const rows = await q.orderBy('id', order).limit(limit).offset(offset).execute();
+    return rows.map(toObject);
+  }
+
+  async count(f: MediaObjectFilter): Promise<number> {
+    const r = await this.filtered(f).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}
