@@ -78,6 +78,8 @@ export interface TestAppOptions extends ContextOptions {
   database?: TestDatabase;
   env?: Record<string, string>;
   logger?: FastifyServerOptions['logger'];
+  /** test-only routes added to this app before it starts (e.g. a page a browser test needs on the service's origin) */
+  testRoutes?: (app: FastifyInstance) => void | Promise<void>;
 }
 
 export interface TestApp {
@@ -107,6 +109,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   watchCreatedSecrets(ctx, leakRecorder);
   const app = await buildApp(ctx, { logger: options.logger ?? (leakRecorder.enabled ? loggerOptions('info', leakRecorder.logStream()) : false) });
   captureResponses(app, leakRecorder);
+  await options.testRoutes?.(app);
   await app.ready();
   return {
     app,

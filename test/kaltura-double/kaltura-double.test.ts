@@ -431,6 +431,11 @@ describe('partnerservices2 (k5uploader)', () => {
     }
     const bad = await (await fetch(ps2Url('getuiconf', { ...session, ui_conf_id: '99' }))).text();
     expectPs2Body(bad, sample('ps2.getuiconf.invalid_ui_conf_id', 'xml'));
+    // Canvas's RCE sends no ui_conf_id (k5uploader writes `undefined`): the partner's default conf
+    const unset = await (await fetch(ps2Url('getuiconf', { ...session, ui_conf_id: 'undefined' }))).text();
+    expect(unset).toContain('<ui_conf><id>23448</id>');
+    const otherPartner = await (await fetch(ps2Url('getuiconf', { ...session, partner_id: '555', ui_conf_id: 'undefined' }))).text();
+    expect(otherPartner).toContain('<code>INVALID_UI_CONF_ID</code>');
     // a wrong kalsig is reported, never enforced
     const wrongSig = await (await fetch(`${double.url}/index.php/partnerservices2/getuiconf?ui_conf_id=23448&kalsig=0000`)).text();
     expect(wrongSig).toContain('<validateSignature></validateSignature>');

@@ -121,8 +121,15 @@ function requireKs(state: DoubleState, ctx: RequestContext, route: Ps2Route): Ps
 function getuiconf(state: DoubleState, ctx: RequestContext, route: Ps2Route): HandlerResult {
   const now = state.now();
   const id = route.params.get('ui_conf_id') ?? '';
-  const uiConf = state.uiConfs.get(id);
   const partnerParam = route.params.get('partner_id');
+  // Canvas's rich content editor (saveMediaRecording) hands k5uploader a session without ui_conf_id,
+  // so k5uploader sends the text `undefined`; Kaltura's lookup of that id finds the partner's default
+  // uploader configuration (RCE uploads work against real Kaltura), so the double serves the
+  // partner's first ui conf for an unset id. A set but unknown id stays INVALID_UI_CONF_ID.
+  const unset = id === '' || id === 'undefined' || id === 'null';
+  const uiConf = unset
+    ? [...state.uiConfs.values()].find((u) => partnerParam === undefined || partnerParam === '' || u.partnerId === partnerParam)
+    : state.uiConfs.get(id);
   if (!uiConf || (partnerParam !== undefined && partnerParam !== '' && partnerParam !== uiConf.partnerId)) {
     return render(ctx, route, now, [], [{ code: 'INVALID_UI_CONF_ID', desc: `Unknown uiConf [${id}]` }]);
   }
