@@ -40,6 +40,16 @@ export function optionalText(value: unknown, name: string): string | null {
   return value;
 }
 
+/** A parameter that must be one value: a JSON array or object given for it is a 400. */
+export function singleParam(request: FastifyRequest, name: string): unknown {
+  const body = request.body;
+  if (body !== null && typeof body === 'object' && !Array.isArray(body) && Object.prototype.hasOwnProperty.call(body, name)) {
+    const v = (body as Record<string, unknown>)[name];
+    if (v !== null && typeof v === 'object') throw ApiError.badRequest(`The ${name} parameter must be a single value.`, 'invalid_parameter');
+  }
+  return param(request, name);
+}
+
 /** Values of a Canvas list parameter (`name[]=a&name[]=b`, `name=a`, or a JSON array). */
 export function listParam(request: FastifyRequest, name: string): string[] {
   const q = (request.query ?? {}) as Record<string, unknown>;
@@ -78,18 +88,18 @@ export async function mediaObjectRoutes(app: FastifyInstance, opts: { ctx: AppCo
 
   const create = async (request: FastifyRequest, reply: FastifyReply) => {
     const { account, actor } = await mediaActor(ctx, request);
-    const id = param(request, 'id');
+    const id = singleParam(request, 'id');
     if (id === undefined || id === null || id === '') throw ApiError.badRequest('The id parameter (the Kaltura entry id) is required.', 'invalid_parameter');
     if (!isEntryId(id)) throw ApiError.badRequest('The id parameter must be a Kaltura entry id: a digit, "_" and 8 letters or digits (e.g. 0_abcd1234).', 'invalid_parameter');
-    const rawType = optionalText(param(request, 'type'), 'type');
+    const rawType = optionalText(singleParam(request, 'type'), 'type');
     const mediaType = rawType === null || rawType.trim() === '' ? 'video' : rawType.trim().toLowerCase();
     if (!MEDIA_TYPES.has(mediaType)) throw ApiError.badRequest('The type parameter must be "video" or "audio".', 'invalid_parameter');
-    const contextCode = optionalText(param(request, 'context_code'), 'context_code');
+    const contextCode = optionalText(singleParam(request, 'context_code'), 'context_code');
     if (contextCode !== null && (contextCode.length > MAX_CONTEXT_CODE || !parseContextCode(contextCode))) {
       throw ApiError.badRequest('The context_code parameter must look like user_<id>, course_<id> or group_<id>.', 'invalid_parameter');
     }
-    const title = optionalText(param(request, 'title'), 'title');
-    const userEnteredTitle = optionalText(param(request, 'user_entered_title'), 'user_entered_title');
+    const title = optionalText(singleParam(request, 'title'), 'title');
+    const userEnteredTitle = optionalText(singleParam(request, 'user_entered_title'), 'user_entered_title');
     const { object, created } = await ctx.media.register(
       account,
       actor,
@@ -102,8 +112,9 @@ export async function mediaObjectRoutes(app: FastifyInstance, opts: { ctx: AppCo
       },
       requestInfo(request),
     );
-    reply.code(created ? 200 : 200);
-    return createdMediaObjectJson(object, baseUrlOf(request));
+    // Canvas answers 200 whether it created or updated
+    void created;
+    return reply.send(createdMediaObjectJson(object, baseUrlOf(request)));
   };
 
   const createSchema = {

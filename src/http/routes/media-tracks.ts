@@ -11,11 +11,15 @@ import { CAPTION_CONTENT_TYPES, type CaptionFormat } from '../../media/caption-c
 import { TRACK_INCLUDES, trackListJson } from '../../media/media-object-json.js';
 import type { TrackInput } from '../../media/media-service.js';
 import type { TrackUrlSigner } from '../../media/track-url-signer.js';
+import { MAX_CAPTION_BYTES_LIMIT } from '../../settings/kaltura-settings.js';
 import { mediaActor, requestInfo, resolveCaller } from './media-access.js';
 import { listParam, pathMediaId, renderApiObjects } from './media-objects.js';
 import { commonQuery, errorResponses, mediaIdParams, mediaObjectApiSchema, trackItemFields, trackListItem, trackListQuery, trackParams } from './media-schemas.js';
 
 const BASES = ['/api/v1/media_objects', '/api/media_objects', '/media_objects'] as const;
+
+/** Caption uploads may be larger than other bodies: up to the largest `max_caption_bytes`, twice, and some room. */
+const TRACK_BODY_LIMIT = 2 * MAX_CAPTION_BYTES_LIMIT + 64 * 1024;
 
 function trackIdOf(request: FastifyRequest): number {
   const raw = (request.params as { id?: string }).id ?? '';
@@ -122,6 +126,7 @@ export async function mediaTrackRoutes(app: FastifyInstance, opts: { ctx: AppCon
     app.put(
       `${base}/:media_object_id/media_tracks`,
       {
+        bodyLimit: Math.max(ctx.config.bodyLimitBytes, TRACK_BODY_LIMIT),
         schema: {
           summary: "Replace the object's caption tracks with the array sent (saveClosedCaptions)",
           tags: ['media'],
@@ -136,6 +141,7 @@ export async function mediaTrackRoutes(app: FastifyInstance, opts: { ctx: AppCon
     app.post(
       `${base}/:media_object_id/media_tracks`,
       {
+        bodyLimit: Math.max(ctx.config.bodyLimitBytes, TRACK_BODY_LIMIT),
         schema: {
           summary: 'Add or replace the track of a locale (one track: answers the media object; an array: answers the tracks)',
           tags: ['media'],
