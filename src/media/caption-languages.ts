@@ -22,3 +22,12 @@ export function canonicalLocale(value: string): string | null {
 export const TRACK_KINDS = ['subtitles', 'captions', 'descriptions', 'chapters', 'metadata'] as const;
 export type TrackKind = (typeof TRACK_KINDS)[number];
 export const DEFAULT_TRACK_KIND: TrackKind = 'captions';
+
+/** The language's English name (Intl's display names), else the tag itself. */
+export function captionLanguageName(locale: string): string {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(locale) ?? locale;
+  } catch {
+    return locale;
+  }
+}

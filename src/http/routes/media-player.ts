@@ -12,7 +12,7 @@ import { renderPlayerPage, type PlayerTrack } from '../../media/player-page.js';
 import type { TrackUrlSigner } from '../../media/track-url-signer.js';
 import { guaranteedTitle } from '../../media/media-ids.js';
 import { trackUrl } from '../../media/media-object-json.js';
-import { CAPTION_LOCALES } from '../../media/caption-languages.js';
+import { captionLanguageName } from '../../media/caption-languages.js';
 import { isConfigured, sessionPolicy } from '../../settings/kaltura-settings.js';
 import { urlBaseOf } from '../../media/media-sources.js';
 import { normalizeOrigins } from '../plugins/cors.js';
@@ -51,7 +51,7 @@ export async function mediaPlayerRoutes(app: FastifyInstance, opts: { ctx: AppCo
         return {
           kind: t.kind,
           locale: t.locale,
-          label: CAPTION_LOCALES.includes(t.locale) ? t.locale : t.locale,
+          label: captionLanguageName(t.locale),
           src: `${trackUrl(baseUrl, mediaId, t.id)}?verifier=${encodeURIComponent(signed.verifier)}&expires=${signed.expires}`,
         };
       });
