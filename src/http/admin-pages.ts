@@ -22,6 +22,7 @@ export const ADMIN_PAGES: readonly AdminPage[] = [
   { path: '/admin/tokens', name: 'tokens', title: 'Access tokens', signedIn: true },
   { path: '/admin/developer-keys', name: 'developer-keys', title: 'Developer keys', signedIn: true },
   { path: '/admin/audit', name: 'audit', title: 'Session audit log', signedIn: true },
+  { path: '/admin/media', name: 'media', title: 'Media objects', signedIn: true },
   { path: '/admin/upload-check', name: 'upload-check', title: 'Upload check', signedIn: true },
 ];
 

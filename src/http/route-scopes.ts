@@ -34,6 +34,7 @@ export const API_ROUTES: ReadonlyArray<readonly [method: string, path: string]> 
   ['GET', '/api/media_objects'],
   ['GET', '/api/v1/courses/:course_id/media_objects'],
   ['GET', '/api/v1/groups/:group_id/media_objects'],
+  ['GET', '/api/v1/accounts/:account_id/media_objects'],
   ['GET', '/api/v1/media_objects/:media_object_id'],
   ['PUT', '/api/v1/media_objects/:media_object_id'],
   ['PUT', '/api/media_objects/:media_object_id'],

@@ -8,13 +8,13 @@ import type { PlainSettings } from '../../settings/kaltura-settings.js';
 /** CSP directives in helmet's form (name → sources). */
 export type CspDirectives = Record<string, string[]>;
 
-/** The console's CSP directives; `connectOrigins` are the extra origins pages may call. */
-export function consoleCspDirectives(connectOrigins: readonly string[] = []): CspDirectives {
+/** The console's CSP directives; `connectOrigins` are the extra origins pages may call, `imgOrigins` where images may come from. */
+export function consoleCspDirectives(connectOrigins: readonly string[] = [], imgOrigins: readonly string[] = []): CspDirectives {
   return {
     'default-src': ["'self'"],
     'script-src': ["'self'"],
     'style-src': ["'self'"],
-    'img-src': ["'self'"],
+    'img-src': ["'self'", ...imgOrigins],
     'object-src': ["'none'"],
     'base-uri': ["'none'"],
     'form-action': ["'self'"],

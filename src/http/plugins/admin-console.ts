@@ -15,6 +15,7 @@ import type { SettingsService } from '../../settings/settings-service.js';
 import { isConfigured } from '../../settings/kaltura-settings.js';
 import { consoleCspDirectives, kalturaUploadOrigin } from './admin-console-csp.js';
 import { loadAdminPages } from '../admin-pages.js';
+import { urlBaseOf } from '../../media/media-sources.js';
 
 /** Where the console's files live (the same relative place from src/ and from dist/). */
 export const ADMIN_WEB_ROOT = fileURLToPath(new URL('../../../web/admin/', import.meta.url));
@@ -33,8 +34,8 @@ export interface AdminConsoleOptions {
 /** Pages are not API: keep them out of the OpenAPI document (@fastify/swagger reads `hide`). */
 const HIDDEN = { hide: true } as FastifySchema;
 
-const helmetOptions = (connectOrigins: readonly string[] = []) => ({
-  contentSecurityPolicy: { useDefaults: false, directives: consoleCspDirectives(connectOrigins) },
+const helmetOptions = (connectOrigins: readonly string[] = [], imgOrigins: readonly string[] = []) => ({
+  contentSecurityPolicy: { useDefaults: false, directives: consoleCspDirectives(connectOrigins, imgOrigins) },
   // Served over plain HTTP on loopback as well; TLS termination decides HSTS.
   strictTransportSecurity: false,
 });
@@ -70,7 +71,7 @@ export async function adminConsole(app: FastifyInstance, opts: AdminConsoleOptio
   };
 
   for (const path of pages.keys()) {
-    if (path === '/admin/upload-check') continue;
+    if (path === '/admin/upload-check' || path === '/admin/media') continue;
     app.get(path, { schema: HIDDEN }, sendPage(path));
   }
   app.get('/admin/', { schema: HIDDEN }, sendPage('/admin'));
@@ -82,6 +83,27 @@ export async function adminConsole(app: FastifyInstance, opts: AdminConsoleOptio
     if (origin) reply.helmet(helmetOptions([origin]));
     return sendPage('/admin/upload-check')(request, reply);
   });
+
+  // The media page shows thumbnails: /media_objects/:id/thumbnail redirects to Kaltura's resource domain.
+  app.get('/admin/media', { schema: HIDDEN }, async (request, reply) => {
+    const origin = await thumbnailOriginFor(opts, request);
+    if (origin) reply.helmet(helmetOptions([], [origin]));
+    return sendPage('/admin/media')(request, reply);
+  });
+}
+
+/** The origin Kaltura serves the host's account's thumbnails from (resource domain, else domain), or null. */
+async function thumbnailOriginFor(opts: AdminConsoleOptions, request: FastifyRequest): Promise<string | null> {
+  try {
+    const account = await opts.accountResolver.forHost(request.headers.host);
+    const settings = await opts.settings.effective(account.id);
+    const base = isConfigured(settings) ? urlBaseOf(settings.plain) : null;
+    return base ? new URL(`${base.protocol}://${base.host}`).origin : null;
+  } catch (err) {
+    // The page still works; its thumbnails are blocked by the CSP.
+    request.log.warn({ err: { message: (err as Error).message } }, 'media page: could not read the Kaltura settings');
+    return null;
+  }
 }
 
 /** The Kaltura origin of the host's account, or null (then the page may only call this service). */

@@ -6,6 +6,7 @@ import { mediaObjectRoutes } from './media-objects.js';
 import { mediaTrackRoutes } from './media-tracks.js';
 import { mediaPlayerRoutes } from './media-player.js';
 import { mediaEventRoutes } from './media-events.js';
+import { mediaAccountObjectRoutes } from './media-account-objects.js';
 
 /** Registers every media route. */
 export async function mediaRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
@@ -14,4 +15,5 @@ export async function mediaRoutes(app: FastifyInstance, opts: { ctx: AppContext 
   await app.register(mediaTrackRoutes, { ...opts, signer });
   await app.register(mediaPlayerRoutes, { ...opts, signer });
   await app.register(mediaEventRoutes, opts);
+  await app.register(mediaAccountObjectRoutes, opts);
 }
