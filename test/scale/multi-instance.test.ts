@@ -4,7 +4,8 @@
  * one are served by the other, a token revoked (or a developer key deleted) through one is
  * refused by the other within 2 s (their caches live 5 s, so only the Redis invalidation can
  * make it), a rate limit is shared, and 20,000 session requests over both lose nothing:
- * every 200's request id is in the audit log exactly once.
+ * every 200's request id is in the audit log exactly once. Media objects and tracks written
+ * through one are read through the other, and one entry registered through both at once is one row.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +123,42 @@ describe.skipIf(skip !== null)('two instances sharing PostgreSQL and Redis', () 
     }
     // another client is not affected
     expect((await call(`${a.url}/api/v1/services/kaltura`, { token, headers: { 'x-forwarded-for': '203.0.113.10' } })).status).toBe(200);
+  });
+
+  it('media objects and tracks written through one instance are seen by the other; the same entry registered on both at once is one row', async () => {
+    const xff = { 'x-forwarded-for': '198.51.100.30' };
+    const entry = `0_sc${randomBytes(3).toString('hex')}`;
+    const created = await call(`${a.url}/api/v1/media_objects`, { method: 'POST', token, headers: xff, body: JSON.stringify({ id: entry, type: 'video', context_code: 'course_5', user_entered_title: 'Scale' }) });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const listed = await call(`${b.url}/api/v1/courses/5/media_objects?exclude[]=sources`, { token, headers: xff });
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((o: { media_id: string; title: string }) => `${o.media_id}:${o.title}`)).toEqual([`${entry}:Scale`]);
+    const vtt = 'WEBVTT\n\n00:00.000 --> 00:01.000\nScaled\n';
+    const put = await call(`${b.url}/api/v1/media_objects/${entry}/media_tracks`, { method: 'PUT', token, headers: xff, body: JSON.stringify([{ locale: 'en', content: vtt }]) });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const tracks = await call(`${a.url}/api/v1/media_objects/${entry}/media_tracks?include[]=content`, { token, headers: xff });
+    expect(tracks.body.map((t: { locale: string; content: string }) => `${t.locale}:${t.content}`)).toEqual([`en:${vtt}`]);
+    const served = await call(`${a.url}/media_objects/${entry}/media_tracks/${tracks.body[0].id}`, { token, headers: xff });
+    expect(served.body).toBe(vtt);
+    const retitled = await call(`${a.url}/api/v1/media_objects/${entry}?exclude[]=sources`, { method: 'PUT', token, headers: xff, body: JSON.stringify({ user_entered_title: 'Renamed' }) });
+    expect(retitled.status).toBe(200);
+    expect((await call(`${b.url}/api/v1/media_objects/${entry}?exclude[]=sources`, { token, headers: xff })).body.title).toBe('Renamed');
+    const del = await call(`${b.url}/api/v1/media_objects/${entry}`, { method: 'DELETE', token, headers: xff });
+    expect(del.status).toBe(200);
+    expect((await call(`${a.url}/api/v1/media_objects/${entry}/media_tracks`, { token, headers: xff })).status).toBe(404);
+    const events = await call(`${a.url}/api/v1/accounts/self/media_events?media_id=${entry}`, { token, headers: xff });
+    expect(events.body.map((e: { event: string }) => e.event)).toEqual(['media_object_deleted', 'media_track_deleted', 'media_track_created', 'media_object_created']);
+
+    // both instances register the same entries at once: one row each, every answer 200
+    const ids = Array.from({ length: 10 }, (_, i) => `0_cc${randomBytes(2).toString('hex')}${i}${i}`.slice(0, 10));
+    const answers = await Promise.all(
+      ids.flatMap((id) => [a.url, b.url].map((url) => call(`${url}/api/v1/media_objects`, { method: 'POST', token, headers: xff, body: JSON.stringify({ id, context_code: 'course_6' }) }))),
+    );
+    expect(answers.map((x) => x.status)).toEqual(answers.map(() => 200));
+    const all = await call(`${b.url}/api/v1/courses/6/media_objects?exclude[]=sources&per_page=100`, { token, headers: xff });
+    expect(all.body.map((o: { media_id: string }) => o.media_id).sort()).toEqual([...ids].sort());
+    const createdEvents = await call(`${a.url}/api/v1/accounts/self/media_events?event=media_object_created&per_page=100`, { token, headers: xff });
+    for (const id of ids) expect(createdEvents.body.filter((e: { media_id: string }) => e.media_id === id)).toHaveLength(1);
   });
 
   it('20,000 session requests over both instances lose nothing: each 200 is audited exactly once', async () => {
