@@ -37,8 +37,8 @@ function describeError(err) {
 }
 
 /** Records, then runs saveMediaRecording exactly as the RCE does; resolves with what `done` got. */
-async function recordAndSave({ token, contextType, contextId, name, userEnteredTitle }) {
-  const file = new File(await recordWebm(700), name, { type: 'video/webm' });
+async function recordAndSave({ token, contextType, contextId, name, userEnteredTitle, fileType = 'video/webm' }) {
+  const file = new File(await recordWebm(700), name, { type: fileType });
   file.userEnteredTitle = userEnteredTitle;
   const progress = [];
   const outcome = await new Promise((resolve) => {
