@@ -113,6 +113,21 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
   const mediaKaltura = new MediaKaltura(new KalturaMediaApi(options.kalturaClient ?? connectivity.client), new Map(issuers), options.clock);
   // count sessions per mode, time Kaltura calls (observability/instrumented-issuer.ts)
   for (const [mode, issuer] of issuers) issuers.set(mode, new InstrumentedSessionIssuer(issuer, metrics));
+  const media = new MediaService({
+    objects: new MediaObjectRepository(db.kysely),
+    tracks: new MediaTrackRepository(db.kysely),
+    events: new MediaEventRepository(db.kysely),
+    settings,
+    kaltura: mediaKaltura,
+    metrics,
+    ...(options.mediaLog ? { log: options.mediaLog } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.mediaSourcesTtlMs !== undefined ? { sourcesTtlMs: options.mediaSourcesTtlMs } : {}),
+  });
+  // cached sources carry sessions minted under the settings of their time
+  bus.subscribe((topic) => {
+    if (topic === 'settings') media.settingsChanged();
+  });
   return {
     config,
     db,
@@ -130,21 +145,13 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
     authenticator: new Authenticator(tokens, userDirectory),
     kaltura: new KalturaService(settings, issuers, audit, options.clock),
     issuers,
-    media: new MediaService({
-      objects: new MediaObjectRepository(db.kysely),
-      tracks: new MediaTrackRepository(db.kysely),
-      events: new MediaEventRepository(db.kysely),
-      settings,
-      kaltura: mediaKaltura,
-      metrics,
-      ...(options.mediaLog ? { log: options.mediaLog } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.mediaSourcesTtlMs !== undefined ? { sourcesTtlMs: options.mediaSourcesTtlMs } : {}),
-    }),
+    media,
     ...(options.redis ? { redis: options.redis } : {}),
     metrics,
     readinessChecks: [],
     close: async () => {
+      // background media.get calls finish (each bounded by the Kaltura timeout) before connections close
+      await media.idle();
       await connectivity.close();
       await bus.close();
     },

@@ -135,5 +135,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(servicesRoutes, { kaltura: ctx.kaltura, bodyLimit: ctx.config.bodyLimitBytes });
   await app.register(adminRoutes, { ctx });
   await app.register(mediaRoutes, { ctx });
+  // background media work (Kaltura's media.get) logs through the app's logger
+  ctx.media.useLogger(app.log);
   return app;
 }

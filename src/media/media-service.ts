@@ -92,6 +92,17 @@ export class MediaService {
     this.sourcesCache = new TtlCache(deps.sourcesTtlMs ?? SOURCES_TTL_MS, 10_000, this.clock);
   }
 
+  /** Where background work logs (the app's logger, once it exists). */
+  useLogger(log: LineLogger): void {
+    this.deps.log = log;
+  }
+
+  /** Settings changed somewhere: forget cached sources and sessions. */
+  settingsChanged(): void {
+    this.sourcesCache.clear();
+    this.deps.kaltura.clear();
+  }
+
   /** True when `actor` may see and change `object`: its creator, or an admin of its root account. */
   canManage(actor: MediaActor, object: MediaObject): boolean {
     return actor.isAdmin || object.userId === actor.user.id;

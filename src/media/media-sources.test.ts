@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { FlavorAsset } from '../kaltura/media-api.js';
 import { buildMediaSources, flavorDownloadUrl, sortSources, sourceLabel, thumbnailUrl, urlBaseOf, type MediaSource } from './media-sources.js';
 
 const base = { protocol: 'https' as const, host: 'cdn.kaltura.example.com', partnerId: '100', subpartnerId: '10000' };
@@ -20,7 +21,7 @@ describe('media sources', () => {
   });
 
   it('keeps ready flavors with a known type, text values, and says whether the listing is complete', () => {
-    const flavors = [
+    const flavors: FlavorAsset[] = [
       { id: '0_orig0001', status: '2', fileExt: 'mov', isOriginal: 'true', bitrate: '5000' },
       { id: '0_mp4a0001', status: '2', fileExt: 'mp4', isOriginal: 'false', bitrate: '900', width: '640', height: '360', size: '13', containerFormat: 'isom' },
       { id: '0_conv0001', status: '1', fileExt: 'mp4', isOriginal: 'false', bitrate: '2500' },

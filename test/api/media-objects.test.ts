@@ -5,7 +5,7 @@
  * with a locally minted download KS, thumbnails, redirects, deletion, the audit log, bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '../helper.js';
+import { createTestApp, saveSettings, seedUser, testDatabases } from '../helper.js';
 import { verifyWithDouble } from '../kaltura/setup.js';
 import { parseLinks, UNAUTHORIZED_BODY, UNAUTHENTICATED_BODY } from './admin-fixture.js';
 import { expectError, HOST_A, mediaCounts, mediaWorld, metricValue, PARTNER, type MediaWorld } from './media-fixture.js';
@@ -173,6 +173,17 @@ describe.each(await testDatabases())('media objects on %s', (database) => {
     expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(0);
     // the upload KS is never what is handed out here
     expect(w.kaltura.sessions.filter((x) => x.ks === ks)).toEqual([]);
+    // changed settings reach the next listing: a new download KS with the new lifetime
+    await saveSettings(w.t.ctx, { session_expiry: '900' });
+    try {
+      const again = (await w.call(w.user, 'GET', '/api/v1/courses/88/media_objects')).json()[0].media_sources[0].url as string;
+      const ks2 = decodeURIComponent(/\/ks\/([^/]+)\//.exec(again)![1]!);
+      expect(ks2).not.toBe(ks);
+      const info2 = await verifyWithDouble(w.kaltura, ks2);
+      expect(Number(info2.expiry) - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(900);
+    } finally {
+      await saveSettings(w.t.ctx, { session_expiry: '1800' });
+    }
   });
 
   it('caches a complete listing briefly; exclude[]=sources makes no Kaltura call at all', async () => {
@@ -364,4 +375,26 @@ describe.each(await testDatabases())('media objects in remote and app_token mode
       }
     });
   }
+});
+
+describe('CORS for registering an upload from Canvas\'s editor on another origin', () => {
+  it('answers the preflight of a listed origin on both create paths, and no other origin', async () => {
+    const t = await createTestApp({ env: { CORS_ORIGINS: 'https://canvas.example.edu' } });
+    try {
+      const { token } = await seedUser(t.ctx);
+      for (const url of ['/api/v1/media_objects', '/api/media_objects']) {
+        const pre = await t.app.inject({ method: 'OPTIONS', url, headers: { origin: 'https://canvas.example.edu', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+        expect(pre.statusCode).toBe(204);
+        expect(pre.headers['access-control-allow-origin']).toBe('https://canvas.example.edu');
+        const post = await t.app.inject({ method: 'POST', url, headers: { origin: 'https://canvas.example.edu', authorization: `Bearer ${token}` }, payload: { id: '0_cors1234' } });
+        expect(post.statusCode).toBe(200);
+        expect(post.headers['access-control-allow-origin']).toBe('https://canvas.example.edu');
+        const other = await t.app.inject({ method: 'OPTIONS', url, headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' } });
+        expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      }
+    } finally {
+      await t.ctx.media.idle();
+      await t.close();
+    }
+  });
 });

@@ -12,7 +12,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { requestPath } from '../request-params.js';
 
 /** Paths (after the `.json` rewrite) that answer cross-origin requests. */
-export const CORS_PATHS: ReadonlySet<string> = new Set(['/api/v1/services/kaltura_session']);
+export const CORS_PATHS: ReadonlySet<string> = new Set([
+  '/api/v1/services/kaltura_session',
+  // saveMediaRecording registers the upload right after the session, from the same page
+  '/api/v1/media_objects',
+  '/api/media_objects',
+]);
 
 /** Normalizes configured origins (`https://Canvas.example.com/` → `https://canvas.example.com`); drops what is not an origin. */
 export function normalizeOrigins(configured: readonly string[]): { origins: Set<string>; invalid: string[] } {
