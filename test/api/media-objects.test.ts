@@ -398,3 +398,28 @@ describe('CORS for registering an upload from Canvas\'s editor on another origin
     }
   });
 });
+
+describe.each(await testDatabases())('developer-key scopes on the media routes on %s', (database) => {
+  it('a token whose key requires scopes reaches only the media routes its scopes name, API and page routes alike', async () => {
+    const w = await mediaWorld(database);
+    try {
+      const entry = w.kaltura.addEntry();
+      expect((await w.register(w.user, { id: entry.id })).statusCode).toBe(200);
+      const scopes = ['url:GET|/api/v1/media_objects', 'url:GET|/media_objects_iframe/:media_object_id'];
+      const key = await w.t.ctx.developerKeys.create({ accountId: w.user.account.id, name: 'media reader', requireScopes: true, scopes });
+      const { token } = await w.t.ctx.tokens.create({ userId: w.user.user.id, developerKeyId: key.id, scopes });
+      const as = (method: string, url: string, body?: unknown) => w.t.app.inject({ method: method as 'GET', url, headers: { host: HOST_A, authorization: `Bearer ${token}` }, ...(body ? { payload: body as object } : {}) });
+      expect((await as('GET', '/api/v1/media_objects?exclude[]=sources')).statusCode).toBe(200);
+      expect((await as('GET', `/media_objects_iframe/${entry.id}`)).statusCode).toBe(200);
+      const refused = await as('POST', '/api/v1/media_objects', { id: w.kaltura.addEntry().id });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toEqual({ errors: [{ message: 'Insufficient scopes on access token.' }] });
+      expect((await as('PUT', `/api/v1/media_objects/${entry.id}/media_tracks`, [{ locale: 'en', content: 'WEBVTT\n\n00:00.000 --> 00:01.000\nx' }])).statusCode).toBe(401);
+      expect((await as('GET', `/media_objects/${entry.id}/redirect`)).statusCode).toBe(401);
+      // every media scope is one a developer key may name
+      await expect(w.t.ctx.developerKeys.create({ accountId: w.user.account.id, name: 'all media', requireScopes: true, scopes: ['url:PUT|/api/v1/media_objects/:media_object_id/media_tracks', 'url:GET|/media_objects/:media_object_id/media_tracks/:id', 'url:GET|/api/v1/accounts/:account_id/media_events'] })).resolves.toBeDefined();
+    } finally {
+      await w.close();
+    }
+  });
+});
