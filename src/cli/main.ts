@@ -11,6 +11,7 @@ import { registerDeveloperKeyCommands } from './developer-keys-command.js';
 import { registerTokenCommands } from './tokens-command.js';
 import { registerSettingsCommands } from './settings-command.js';
 import { registerAuditCommands } from './audit-command.js';
+import { registerMediaCommands } from './media-command.js';
 
 /** A problem with what the user typed: printed without a stack trace. */
 export class UsageError extends Error {
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
   registerTokenCommands(program, io);
   registerSettingsCommands(program, io);
   registerAuditCommands(program, io);
+  registerMediaCommands(program, io);
   registerKsCommands(program, io);
   return program;
 }
