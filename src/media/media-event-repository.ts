@@ -53,10 +53,10 @@ function toEvent(r: Selectable<Database['media_events']>): MediaEvent {
 export class MediaEventRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Records events (one statement). */
-  async insert(events: readonly NewMediaEvent[]): Promise<void> {
+  /** Records events (one statement), in `executor`'s transaction when one is given. */
+  async insert(events: readonly NewMediaEvent[], executor: Kysely<Database> = this.db): Promise<void> {
     if (events.length === 0) return;
-    await this.db
+    await executor
       .insertInto('media_events')
       .values(
         events.map((e) => ({

@@ -67,9 +67,20 @@ export class MediaObjectRepository {
     return r ? toObject(r) : null;
   }
 
-  /** Inserts; returns null when (root account, entry id) exists already (a concurrent create). */
-  async insert(o: NewMediaObject): Promise<MediaObject | null> {
-    const r = await this.db
+  /**
+   * Inserts, and runs `alongside` (the audit entry) in the same transaction; returns null when
+   * (root account, entry id) exists already (a concurrent create), writing nothing.
+   */
+  async insert(o: NewMediaObject, alongside?: (trx: Kysely<Database>, row: MediaObject) => Promise<void>): Promise<MediaObject | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.insertRow(trx, o);
+      if (row && alongside) await alongside(trx, row);
+      return row;
+    });
+  }
+
+  private async insertRow(db: Kysely<Database>, o: NewMediaObject): Promise<MediaObject | null> {
+    const r = await db
       .insertInto('media_objects')
       .values({
         root_account_id: o.rootAccountId,
@@ -105,11 +116,18 @@ export class MediaObjectRepository {
     return r ? toObject(r) : null;
   }
 
-  /** Deletes one object (its tracks go with it). */
-  async delete(id: number): Promise<boolean> {
-    await this.db.deleteFrom('media_tracks').where('media_object_id', '=', id).execute();
-    const r = await this.db.deleteFrom('media_objects').where('id', '=', id).executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
+  /**
+   * Deletes one object and its tracks, and runs `alongside` (the audit entries, given the tracks
+   * that went) in the same transaction; false when it was gone already.
+   */
+  async delete(id: number, alongside?: (trx: Kysely<Database>, tracks: { id: number; locale: string }[]) => Promise<void>): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const tracks = await trx.deleteFrom('media_tracks').where('media_object_id', '=', id).returning(['id', 'locale']).execute();
+      const r = await trx.deleteFrom('media_objects').where('id', '=', id).executeTakeFirst();
+      if (Number(r.numDeletedRows) === 0) return false;
+      if (alongside) await alongside(trx, tracks.sort((a, b) => a.id - b.id));
+      return true;
+    });
   }
 
   private filtered(f: MediaObjectFilter) {

@@ -14,6 +14,8 @@ import { KalturaError } from '../kaltura/kaltura-errors.js';
 import { TtlCache } from '../cache/ttl-cache.js';
 import { nowIso } from '../db/time.js';
 import type { LineLogger } from '../observability/line-logger.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 import type { PageRequest } from '../canvas/pagination.js';
 import { cutTitle, parseContextCode } from './media-ids.js';
@@ -135,19 +137,21 @@ export class MediaService {
     const now = nowIso(new Date(this.clock()));
     const title = input.title === null ? null : cutTitle(input.title);
     const userEnteredTitle = input.userEnteredTitle === null ? null : cutTitle(input.userEnteredTitle);
-    const inserted = await this.deps.objects.insert({
-      rootAccountId: account.id,
-      mediaId: input.mediaId,
-      mediaType: input.mediaType,
-      title,
-      userEnteredTitle,
-      contextCode,
-      userId: actor.user.id,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const inserted = await this.deps.objects.insert(
+      {
+        rootAccountId: account.id,
+        mediaId: input.mediaId,
+        mediaType: input.mediaType,
+        title,
+        userEnteredTitle,
+        contextCode,
+        userId: actor.user.id,
+        createdAt: now,
+        updatedAt: now,
+      },
+      (trx, row) => this.audit(account, actor, req, [{ event: 'media_object_created', mediaId: row.mediaId, contextCode }], trx),
+    );
     if (inserted) {
-      await this.audit(account, actor, req, [{ event: 'media_object_created', mediaId: inserted.mediaId, contextCode }]);
       this.refreshInBackground(account, inserted);
       return { object: inserted, created: true };
     }
@@ -184,13 +188,20 @@ export class MediaService {
 
   /** Deletes the object and its tracks, recording both in the audit log. */
   async remove(account: Account, actor: MediaActor, object: MediaObject, req: MediaRequestInfo): Promise<void> {
-    const tracks = await this.deps.tracks.listFor(object.id);
-    if (!(await this.deps.objects.delete(object.id))) throw ApiError.notFound();
+    const deleted = await this.deps.objects.delete(object.id, (trx, tracks) =>
+      this.audit(
+        account,
+        actor,
+        req,
+        [
+          ...tracks.map((t) => ({ event: 'media_track_deleted' as const, mediaId: object.mediaId, trackId: t.id, locale: t.locale, contextCode: object.contextCode })),
+          { event: 'media_object_deleted', mediaId: object.mediaId, contextCode: object.contextCode },
+        ],
+        trx,
+      ),
+    );
+    if (!deleted) throw ApiError.notFound();
     this.sourcesCache.delete(`${account.id}|${object.mediaId}`);
-    await this.audit(account, actor, req, [
-      ...tracks.map((t) => ({ event: 'media_track_deleted' as const, mediaId: object.mediaId, trackId: t.id, locale: t.locale, contextCode: object.contextCode })),
-      { event: 'media_object_deleted', mediaId: object.mediaId, contextCode: object.contextCode },
-    ]);
   }
 
   /**
@@ -207,6 +218,20 @@ export class MediaService {
       this.sourcesInflight.set(key, pending);
     }
     return pending;
+  }
+
+  /** Sources of many objects, at most 8 Kaltura listings at a time (a page may hold 100 objects). */
+  async sourcesOf(account: Account, objects: readonly MediaObject[], log?: LineLogger): Promise<MediaSource[][]> {
+    const out: MediaSource[][] = new Array(objects.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < objects.length) {
+        const i = next++;
+        out[i] = await this.sources(account, objects[i]!, log);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, objects.length) }, worker));
+    return out;
   }
 
   private async loadSources(account: Account, object: MediaObject, key: string, log?: LineLogger): Promise<MediaSource[]> {
@@ -300,7 +325,7 @@ export class MediaService {
   }
 
   /**
-   * Changes the object's tracks: with `replaceSet` (PUT, Canvas's `saveClosedCaptions`) the items
+   * Changes the object's tracks (with their audit entries, in one transaction): with `replaceSet` (PUT, Canvas's `saveClosedCaptions`) the items
    * become the whole set (an item without content keeps that locale's track); otherwise each item
    * creates or replaces the track of its locale. Every item is checked before anything is written.
    */
@@ -334,16 +359,18 @@ export class MediaService {
       if (!check.ok) throw ApiError.badRequest(`${check.message}${where}`, 'invalid_caption');
       upserts.push({ userId: actor.user.id, kind, locale, format: check.format, content: item.content });
     }
-    const changes = await this.deps.tracks.apply(object.id, upserts, keep, replaceSet, nowIso(new Date(this.clock())));
-    await this.audit(account, actor, req, changes.map((c: TrackChange) => ({ event: c.event, mediaId: object.mediaId, trackId: c.track.id, locale: c.track.locale, contextCode: object.contextCode })));
+    await this.deps.tracks.apply(object.id, upserts, keep, replaceSet, nowIso(new Date(this.clock())), (trx, changes: TrackChange[]) =>
+      this.audit(account, actor, req, changes.map((c) => ({ event: c.event, mediaId: object.mediaId, trackId: c.track.id, locale: c.track.locale, contextCode: object.contextCode })), trx),
+    );
     return this.deps.tracks.listFor(object.id);
   }
 
   /** Deletes one track (404 when absent). */
   async deleteTrack(account: Account, actor: MediaActor, object: MediaObject, trackId: number, req: MediaRequestInfo): Promise<MediaTrack> {
-    const t = await this.deps.tracks.delete(object.id, trackId);
+    const t = await this.deps.tracks.delete(object.id, trackId, (trx, track) =>
+      this.audit(account, actor, req, [{ event: 'media_track_deleted', mediaId: object.mediaId, trackId: track.id, locale: track.locale, contextCode: object.contextCode }], trx),
+    );
     if (!t) throw ApiError.notFound();
-    await this.audit(account, actor, req, [{ event: 'media_track_deleted', mediaId: object.mediaId, trackId: t.id, locale: t.locale, contextCode: object.contextCode }]);
     return t;
   }
 
@@ -352,6 +379,7 @@ export class MediaService {
     actor: MediaActor,
     req: MediaRequestInfo,
     events: { event: MediaEventName; mediaId: string; trackId?: number; locale?: string; contextCode: string | null }[],
+    trx: Kysely<Database>,
   ): Promise<void> {
     const createdAt = nowIso(new Date(this.clock()));
     const rows: NewMediaEvent[] = events.map((e) => ({
@@ -367,7 +395,7 @@ export class MediaService {
       clientIp: req.clientIp,
       requestId: req.requestId,
     }));
-    await this.deps.events.insert(rows);
+    await this.deps.events.insert(rows, trx);
   }
 
   /** The audit log, for admins. */

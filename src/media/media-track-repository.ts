@@ -75,6 +75,7 @@ export class MediaTrackRepository {
     keep: ReadonlySet<string>,
     replaceSet: boolean,
     now: string,
+    alongside?: (trx: Kysely<Database>, changes: TrackChange[]) => Promise<void>,
   ): Promise<TrackChange[]> {
     return this.db.transaction().execute(async (trx) => {
       const changes: TrackChange[] = [];
@@ -108,13 +109,19 @@ export class MediaTrackRepository {
           changes.push({ event: 'media_track_deleted', track: t });
         }
       }
+      if (alongside) await alongside(trx, changes);
       return changes;
     });
   }
 
-  /** Deletes one track; returns it when it existed. */
-  async delete(mediaObjectId: number, id: number): Promise<MediaTrack | null> {
-    const r = await this.db.deleteFrom('media_tracks').where('media_object_id', '=', mediaObjectId).where('id', '=', id).returningAll().executeTakeFirst();
-    return r ? toTrack(r) : null;
+  /** Deletes one track, running `alongside` (its audit entry) in the same transaction; returns it when it existed. */
+  async delete(mediaObjectId: number, id: number, alongside?: (trx: Kysely<Database>, track: MediaTrack) => Promise<void>): Promise<MediaTrack | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx.deleteFrom('media_tracks').where('media_object_id', '=', mediaObjectId).where('id', '=', id).returningAll().executeTakeFirst();
+      if (!r) return null;
+      const track = toTrack(r);
+      if (alongside) await alongside(trx, track);
+      return track;
+    });
   }
 }

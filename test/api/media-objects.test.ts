@@ -99,6 +99,22 @@ describe.each(await testDatabases())('media objects on %s', (database) => {
     expect(await mediaCounts(w.t)).toEqual(before);
   });
 
+  it('an object is stored with its audit entry or not at all', async () => {
+    const { sql } = await import('kysely');
+    const entry = w.kaltura.addEntry();
+    const before = await mediaCounts(w.t);
+    await sql`alter table media_events rename to media_events_away`.execute(w.t.ctx.db.kysely);
+    try {
+      const res = await w.call(w.user, 'POST', '/api/v1/media_objects', { id: entry.id });
+      expect(res.statusCode).toBe(500);
+      expect(res.json().errors[0].error_code).toBe('internal_server_error');
+    } finally {
+      await sql`alter table media_events_away rename to media_events`.execute(w.t.ctx.db.kysely);
+    }
+    expect(await mediaCounts(w.t)).toEqual(before);
+    expect((await w.register(w.user, { id: entry.id })).statusCode).toBe(200);
+  });
+
   it('cuts 10,000-character titles at 255 characters', async () => {
     const entry = w.kaltura.addEntry();
     const long = 'é'.repeat(10_000);

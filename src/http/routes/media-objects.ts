@@ -71,7 +71,7 @@ const MEDIA_TYPES = new Set(['video', 'audio', 'image']);
 export async function renderApiObjects(ctx: AppContext, request: FastifyRequest, account: Account, actor: MediaActor, objects: MediaObject[], exclude: ReadonlySet<string>) {
   const baseUrl = baseUrlOf(request);
   const tracks = exclude.has('tracks') ? null : await ctx.media.tracksOf(objects);
-  const sources = exclude.has('sources') ? null : await Promise.all(objects.map((o) => ctx.media.sources(account, o, request.log)));
+  const sources = exclude.has('sources') ? null : await ctx.media.sourcesOf(account, objects, request.log);
   return objects.map((o, i) =>
     mediaObjectApiJson(o, {
       baseUrl,
