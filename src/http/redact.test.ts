@@ -11,5 +11,7 @@ describe('redactUrl', () => {
     expect(redactUrl('/x?KS=djJ8&ks=1')).toBe('/x?KS=[REDACTED]&ks=[REDACTED]');
     expect(redactUrl('/x?tokenish=1&%E0%A4%A=2')).toBe('/x?tokenish=1&%E0%A4%A=2');
     expect(redactUrl('/x')).toBe('/x');
+    // the player page's signed caption links: a capability, not for logs
+    expect(redactUrl('/media_objects/0_abcd1234/media_tracks/3?verifier=c2lnbmVk&expires=99')).toBe('/media_objects/0_abcd1234/media_tracks/3?verifier=[REDACTED]&expires=99');
   });
 });

@@ -4,7 +4,7 @@
  */
 
 // A name may carry Rails-style brackets (`access_token[]`, `settings[secret_key]`): check every part.
-const SENSITIVE_NAME = /^(access_token|ks|secret|token|app_token|user_secret_key|secret_key|password|tokenhash|kalsig)$/i;
+const SENSITIVE_NAME = /^(access_token|ks|secret|token|app_token|user_secret_key|secret_key|password|tokenhash|kalsig|verifier)$/i;
 
 function isSensitive(name: string): boolean {
   return name.split(/[[\]]+/).some((part) => SENSITIVE_NAME.test(part));
