@@ -81,6 +81,7 @@ describe.skipIf(skip !== null)('console media page (Chromium, Kaltura double)', 
     // sources: the double's ready flavors, as download links (the converting one is not listed)
     const links = lecture.locator('td').nth(4).locator('a');
     await expect.poll(() => links.count(), PATIENCE).toBe(2);
+    expect((await links.allTextContents()).sort()).toEqual(['1280×720 mp4, 1900 kbit/s (original)', '640×360 mp4, 900 kbit/s']);
     for (const href of await links.evaluateAll((els) => els.map((e) => e.getAttribute('href') ?? ''))) {
       expect(href.startsWith(`${kaltura.url}/p/${PARTNER.partnerId}/sp/${PARTNER.partnerId}00/download/entry_id/${ids.lecture}/flavor/`)).toBe(true);
     }

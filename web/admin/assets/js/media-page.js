@@ -30,10 +30,11 @@ function thumbnail(o) {
   });
 }
 
-/** "640×360 mp4, 900 kbps" (audio: "mp3, 96 kbps"). */
+/** "640×360 mp4, 900 kbit/s" (audio: "mp3, 96 kbit/s"); Kaltura's bitrate, not Canvas's label (bitrate / 1024). */
 function sourceLabel(s) {
   const size = Number(s.width) > 0 && Number(s.height) > 0 ? `${s.width}×${s.height} ` : '';
-  return `${size}${s.fileExt || s.content_type}${s.label ? `, ${s.label}` : ''}`;
+  const rate = Number(s.bitrate) > 0 ? `, ${Number(s.bitrate)} kbit/s` : '';
+  return `${size}${s.fileExt || s.content_type}${rate}${String(s.isOriginal) === '1' ? ' (original)' : ''}`;
 }
 
 function sources(o) {
