@@ -43,7 +43,7 @@ describe('canvas-kaltura CLI', () => {
   it('migrates, then creates accounts, users, developer keys and tokens as JSON', async () => {
     const m = await run('migrate', '--json');
     expect(m.code).toBe(0);
-    expect(m.json.applied).toEqual(['0001-initial']);
+    expect(m.json.applied).toEqual(['0001-initial', '0002-media']);
     expect((await run('migrate', '--json')).json.applied).toEqual([]);
 
     const acc = await run('accounts', 'create', '--name', 'State U', '--domain', 'canvas.state.edu', '--domain', 'lms.state.edu', '--default', '--json');
