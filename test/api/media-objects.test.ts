@@ -41,6 +41,16 @@ describe.each(await testDatabases())('media objects on %s', (database) => {
     expect(events[0]).toMatchObject({ userId: w.user.user.id, contextCode: 'course_12' });
   });
 
+  it('takes the file\'s MIME type as `type`, as Canvas\'s client sends it (file.type || type)', async () => {
+    for (const [type, expected] of [['video/webm', 'video'], ['audio/wav', 'audio'], ['video/mp4; codecs="avc1"', 'video'], ['', 'video']] as const) {
+      const entry = w.kaltura.addEntry({ mediaType: expected === 'audio' ? 5 : 1 });
+      const res = await w.register(w.user, { id: entry.id, type });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().media_object.media_type).toBe(expected);
+    }
+    expectError(await w.call(w.user, 'POST', '/api/v1/media_objects', { id: w.kaltura.addEntry().id, type: 'application/pdf' }), 400, /type parameter must be/);
+  });
+
   it('takes a form body, and the /media_objects and /api/media_objects paths', async () => {
     for (const path of ['/media_objects', '/api/media_objects']) {
       const entry = w.kaltura.addEntry({ name: 'Form upload' });

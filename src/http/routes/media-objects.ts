@@ -65,8 +65,6 @@ export function pathMediaId(request: FastifyRequest): string {
   return id;
 }
 
-const MEDIA_TYPES = new Set(['video', 'audio', 'image']);
-
 /** Renders objects as `media_object_api_json`, fetching sources unless excluded. */
 export async function renderApiObjects(ctx: AppContext, request: FastifyRequest, account: Account, actor: MediaActor, objects: MediaObject[], exclude: ReadonlySet<string>) {
   const baseUrl = baseUrlOf(request);
@@ -92,8 +90,10 @@ export async function mediaObjectRoutes(app: FastifyInstance, opts: { ctx: AppCo
     if (id === undefined || id === null || id === '') throw ApiError.badRequest('The id parameter (the Kaltura entry id) is required.', 'invalid_parameter');
     if (!isEntryId(id)) throw ApiError.badRequest('The id parameter must be a Kaltura entry id: a digit, "_" and 8 letters or digits (e.g. 0_abcd1234).', 'invalid_parameter');
     const rawType = optionalText(singleParam(request, 'type'), 'type');
-    const mediaType = rawType === null || rawType.trim() === '' ? 'video' : rawType.trim().toLowerCase();
-    if (!MEDIA_TYPES.has(mediaType)) throw ApiError.badRequest('The type parameter must be "video" or "audio".', 'invalid_parameter');
+    // Canvas's client sends `video`/`audio`, or the file's MIME type (`file.type || type`): keep its main type
+    const typeMatch = /^(video|audio|image)(?:\/[a-z0-9.+-]{1,100})?(?:;.{0,100})?$/.exec((rawType ?? '').trim().toLowerCase());
+    if (rawType !== null && rawType.trim() !== '' && !typeMatch) throw ApiError.badRequest('The type parameter must be "video" or "audio" (or a video/ or audio/ MIME type).', 'invalid_parameter');
+    const mediaType = typeMatch ? typeMatch[1]! : 'video';
     const contextCode = optionalText(singleParam(request, 'context_code'), 'context_code');
     if (contextCode !== null && (contextCode.length > MAX_CONTEXT_CODE || !parseContextCode(contextCode))) {
       throw ApiError.badRequest('The context_code parameter must look like user_<id>, course_<id> or group_<id>.', 'invalid_parameter');
