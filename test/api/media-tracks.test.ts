@@ -67,6 +67,12 @@ describe.each(await testDatabases())('media tracks on %s', (database) => {
     expect(srt.headers['content-type']).toBe('application/x-subrip; charset=utf-8');
     expect(srt.body).toBe(SRT);
     expect(srt.headers['x-content-type-options']).toBe('nosniff');
+    // as WebVTT on request (what the player page's <track> links ask for)
+    const converted = await w.call(w.admin, 'GET', `/media_objects/${entryId}/media_tracks/${fr.id}?format=vtt`);
+    expect(converted.headers['content-type']).toBe('text/vtt; charset=utf-8');
+    expect(converted.body).toBe('WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.500\nBonjour\n\n2\n00:00:01.500 --> 00:00:03.000\n<i>le monde</i>\n');
+    expect((await w.call(w.admin, 'GET', `/media_objects/${entryId}/media_tracks/${en.id}?format=vtt`)).body).toBe(VTT);
+    expectError(await w.call(w.admin, 'GET', `/media_objects/${entryId}/media_tracks/${fr.id}?format=html`), 400);
     expectError(await w.call(w.other, 'GET', `/media_objects/${entryId}/media_tracks/${fr.id}`), 404);
     expectError(await w.call(w.user, 'GET', `/media_objects/${entryId}/media_tracks/999999`), 404);
     expect((await w.call(null, 'GET', `/media_objects/${entryId}/media_tracks/${fr.id}`)).statusCode).toBe(401);

@@ -52,7 +52,8 @@ export async function mediaPlayerRoutes(app: FastifyInstance, opts: { ctx: AppCo
           kind: t.kind,
           locale: t.locale,
           label: captionLanguageName(t.locale),
-          src: `${trackUrl(baseUrl, mediaId, t.id)}?verifier=${encodeURIComponent(signed.verifier)}&expires=${signed.expires}`,
+          // as WebVTT: a <track> element reads nothing else
+          src: `${trackUrl(baseUrl, mediaId, t.id)}?format=vtt&verifier=${encodeURIComponent(signed.verifier)}&expires=${signed.expires}`,
         };
       });
       const kalturaOrigin = isConfigured(settings) ? kalturaResourceOrigin(settings.plain) : null;

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { ApiError } from '../../canvas/api-error.js';
 import { CAPTION_CONTENT_TYPES, type CaptionFormat } from '../../media/caption-content.js';
-import { TRACK_INCLUDES, trackListJson } from '../../media/media-object-json.js';
+import { srtToVtt, TRACK_INCLUDES, trackListJson } from '../../media/media-object-json.js';
 import type { TrackInput } from '../../media/media-service.js';
 import type { TrackUrlSigner } from '../../media/track-url-signer.js';
 import { MAX_CAPTION_BYTES_LIMIT } from '../../settings/kaltura-settings.js';
@@ -93,12 +93,15 @@ export async function mediaTrackRoutes(app: FastifyInstance, opts: { ctx: AppCon
       object = await ctx.media.visible(account, actor, mediaId);
     }
     const track = await ctx.media.track(object, trackId);
+    // `format=vtt`: as WebVTT whatever was stored (a <track> element reads nothing else)
+    const asVtt = q.format === 'vtt' && track.format !== 'vtt';
+    if (q.format !== undefined && q.format !== 'vtt') throw ApiError.badRequest('The format parameter must be "vtt".', 'invalid_parameter');
     return reply
-      .header('content-type', CAPTION_CONTENT_TYPES[track.format as CaptionFormat] ?? 'text/plain; charset=utf-8')
+      .header('content-type', asVtt ? CAPTION_CONTENT_TYPES.vtt : (CAPTION_CONTENT_TYPES[track.format as CaptionFormat] ?? 'text/plain; charset=utf-8'))
       .header('cache-control', 'private, no-store')
       .header('content-security-policy', "default-src 'none'; sandbox")
       .header('last-modified', new Date(track.updatedAt).toUTCString())
-      .send(track.content);
+      .send(asVtt ? srtToVtt(track.content) : track.content);
   };
 
   const deleteTrack = async (request: FastifyRequest) => {
@@ -160,7 +163,7 @@ export async function mediaTrackRoutes(app: FastifyInstance, opts: { ctx: AppCon
           summary: 'The track itself, as WebVTT (text/vtt) or SRT (application/x-subrip)',
           tags: ['media'],
           params: trackParams,
-          querystring: { type: 'object', properties: { ...commonQuery, verifier: { type: 'string', description: "the player page's signed link" }, expires: { type: 'string' } } },
+          querystring: { type: 'object', properties: { ...commonQuery, verifier: { type: 'string', description: "the player page's signed link" }, expires: { type: 'string' }, format: { type: 'string', description: '`vtt`: served as WebVTT even when stored as SRT' } } },
           response: { 200: { type: 'string', description: 'the caption file' }, ...errorResponses },
         },
       },
