@@ -88,6 +88,15 @@ describe.each(await testDatabases())('media objects on %s', (database) => {
     expect(byAdmin.json().media_object).toMatchObject({ context_code: `user_${w.other.user.id}`, user_id: w.admin.user.id });
   });
 
+  it('an admin acting as a user (as_user_id) registers for that user; the audit log names both', async () => {
+    const entry = w.kaltura.addEntry();
+    const res = await w.register(w.admin, { id: entry.id, context_code: `user_${w.user.user.id}`, as_user_id: String(w.user.user.id) });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().media_object.user_id).toBe(w.user.user.id);
+    const [event] = await w.t.ctx.media.events.list({ accountId: w.user.account.id, mediaId: entry.id }, 1, 0);
+    expect(event).toMatchObject({ userId: w.user.user.id, realUserId: w.admin.user.id, event: 'media_object_created' });
+  });
+
   it('refuses bad input with a clear 400 and stores nothing', async () => {
     const before = await mediaCounts(w.t);
     const cases: Array<[unknown, RegExp]> = [
