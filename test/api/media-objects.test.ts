@@ -458,3 +458,21 @@ describe.each(await testDatabases())('developer-key scopes on the media routes o
     }
   });
 });
+
+describe('failed authentications on the media pages count toward the per-IP limit', () => {
+  it('bad tokens on /media_objects… and the player page are limited like on /api/', async () => {
+    const t = await createTestApp({ env: { RATE_LIMIT_AUTH_FAILURES_PER_IP: '3', RATE_LIMIT_WINDOW_MS: '600000' } });
+    try {
+      await seedUser(t.ctx);
+      const bad = { authorization: `Bearer ${'x'.repeat(64)}` };
+      for (const url of ['/media_objects_iframe/0_abcd1234', '/media_objects/0_abcd1234/media_tracks', '/media_objects/0_abcd1234/redirect']) {
+        expect((await t.app.inject({ method: 'GET', url, headers: bad })).statusCode).toBe(401);
+      }
+      const limited = await t.app.inject({ method: 'GET', url: '/media_objects_iframe/0_abcd1234', headers: bad });
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().errors[0].error_code).toBe('rate_limit_exceeded');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -34,6 +34,11 @@ export interface RateLimitOptions {
 }
 
 /** Routes (Fastify patterns) counted by the session limits. */
+/** Paths that read an access token: the API, and Canvas's media pages (`/media_objects…`, the player page). */
+export function takesTokens(url: string): boolean {
+  return url.startsWith('/api/') || url.startsWith('/media_objects');
+}
+
 export const SESSION_ROUTES: ReadonlySet<string> = new Set(['/api/v1/services/kaltura_session']);
 
 type Limiter = (request: FastifyRequest, options?: { increment?: boolean }) => Promise<{ isAllowed: boolean; remaining?: number; ttl?: number; isExceeded?: boolean }>;
@@ -98,14 +103,14 @@ export async function installRateLimits(app: FastifyInstance, opts: RateLimitOpt
     // preValidation runs before every preHandler, so before the token is checked; callback
     // hooks, so the common case allocates no promise
     app.addHook('preValidation', (request, _reply, done) => {
-      if (!request.url.startsWith('/api/') || !recentFailures.has(client(request), Date.now()) || !presentsToken(request)) return done();
+      if (!takesTokens(request.url) || !recentFailures.has(client(request), Date.now()) || !presentsToken(request)) return done();
       authFailures(request, { increment: false }).then(
         (status) => done(!status.isAllowed && (status.remaining ?? 1) <= 0 ? refusal('auth_failures_per_ip', status.ttl, request) : undefined),
         done,
       );
     });
     app.addHook('onSend', (request, reply, payload, done) => {
-      if (reply.statusCode !== 401 || !reply.hasHeader('www-authenticate') || !request.url.startsWith('/api/') || !presentsToken(request)) return done(null, payload);
+      if (reply.statusCode !== 401 || !reply.hasHeader('www-authenticate') || !takesTokens(request.url) || !presentsToken(request)) return done(null, payload);
       recentFailures.add(client(request), Date.now());
       authFailures(request).then(() => done(null, payload), done);
     });
