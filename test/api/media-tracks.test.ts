@@ -30,6 +30,8 @@ describe.each(await testDatabases())('media tracks on %s', (database) => {
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json().map((t: { locale: string; kind: string }) => `${t.locale}:${t.kind}`)).toEqual(['en:captions', 'fr:subtitles']);
     expect(Object.keys(first.json()[0])).toEqual(['id', 'locale', 'kind', 'media_object_id', 'user_id']);
+    expect(first.headers['cache-control']).toBe('no-store');
+    expect((await w.call(w.user, 'GET', `/media_objects/${entryId}/media_tracks`)).headers['cache-control']).toBe('no-store');
     const enId = first.json()[0].id;
     const second = await w.call(w.user, 'PUT', `${tracksUrl()}?include[]=content`, [{ locale: 'en' }, { locale: 'de', content: VTT.replace('Hello', 'Hallo') }]);
     expect(second.statusCode).toBe(200);

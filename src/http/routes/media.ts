@@ -11,6 +11,11 @@ import { mediaAccountObjectRoutes } from './media-account-objects.js';
 /** Registers every media route. */
 export async function mediaRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const signer = new TrackUrlSigner(opts.ctx.keyring);
+  // the pages outside /api/ answer private data too: never stored unless a route says otherwise
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    done(null, payload);
+  });
   await app.register(mediaObjectRoutes, opts);
   await app.register(mediaTrackRoutes, { ...opts, signer });
   await app.register(mediaPlayerRoutes, { ...opts, signer });
