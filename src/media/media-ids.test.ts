@@ -14,7 +14,8 @@ describe('media ids and titles', () => {
     expect(parseContextCode('user_3')).toEqual({ type: 'user', id: '3' });
     expect(parseContextCode('course_12')).toEqual({ type: 'course', id: '12' });
     expect(parseContextCode('course_section_4')).toEqual({ type: 'course_section', id: '4' });
-    for (const bad of ['course', 'course_', 'Course_1', 'course_1a', '_1', 'course_1 ']) expect(parseContextCode(bad)).toBeNull();
+    expect(parseContextCode('user_self')).toEqual({ type: 'user', id: 'self' });
+    for (const bad of ['course', 'course_', 'Course_1', 'course_1a', '_1', 'course_1 ', 'course_self']) expect(parseContextCode(bad)).toBeNull();
   });
 
   it('cuts titles at 255 characters without splitting a character, and guarantees one', () => {

@@ -16,22 +16,11 @@ export interface ContextCode {
 
 const CONTEXT_RE = /^([a-z][a-z_]{0,40}?)_(\d{1,15}|self)$/;
 
-/** Parses `user_3`, `course_12`, `group_5`, `account_1` …; null for anything else. */
+/** Parses `user_3`, `course_12`, `group_5`, `account_1`, `user_self` …; null for anything else. */
 export function parseContextCode(code: string): ContextCode | null {
   const m = CONTEXT_RE.exec(code);
-  return m ? { type: m[1]!, id: m[2]! } : null;
-}
-
-/** Canvas's `type` of an entry: `audio`, `video` (default) or `image`. */
-export function mediaTypeOf(value: unknown): string | null {
-  if (value === undefined || value === null || value === '') return null;
-  const v = String(value).trim().toLowerCase();
-  if (v === 'audio' || v === 'video' || v === 'image') return v;
-  // Kaltura's KalturaMediaType numbers: 1 video, 2 image, 5 audio
-  if (v === '5') return 'audio';
-  if (v === '2') return 'image';
-  if (v === '1') return 'video';
-  return undefined as never;
+  if (!m || (m[2] === 'self' && m[1] !== 'user')) return null;
+  return { type: m[1]!, id: m[2]! };
 }
 
 /** The longest title kept; longer ones are cut (Canvas's string column limit). */

@@ -118,6 +118,7 @@ describe.each(await testDatabases())('media tracks on %s', (database) => {
       [[{ locale: 'en', content: VTT }, { locale: 'EN', content: VTT }], /given twice/],
       [['not an object'], /must be object/],
       [{ something: 'else' }, /JSON array/],
+      [{}, /JSON array/],
     ];
     for (const [body, message] of cases) expectError(await w.call(w.user, 'PUT', tracksUrl(), body), 400, message);
     expectError(await w.call(w.user, 'POST', tracksUrl(), { locale: 'en' }), 400, /content parameter is required/);
@@ -153,6 +154,18 @@ describe.each(await testDatabases())('media tracks on %s', (database) => {
     const byAdmin = await w.call(w.admin, 'PUT', tracksUrl(), [{ locale: 'en' }, { locale: 'de' }, { locale: 'fr' }, { locale: 'ja' }, { locale: 'it', content: VTT }]);
     expect(byAdmin.statusCode).toBe(200);
     expect(byAdmin.json().find((t: { locale: string }) => t.locale === 'it').user_id).toBe(w.admin.user.id);
+  });
+
+  it('an explicit empty array clears the set; a PUT without a body changes nothing', async () => {
+    const id = w.kaltura.addEntry().id;
+    await w.register(w.user, { id });
+    const url = `/api/v1/media_objects/${id}/media_tracks`;
+    expect((await w.call(w.user, 'PUT', url, [{ locale: 'en', content: VTT }])).json()).toHaveLength(1);
+    expectError(await w.call(w.user, 'PUT', url), 400);
+    expect((await w.call(w.user, 'GET', url)).json()).toHaveLength(1);
+    const cleared = await w.call(w.user, 'PUT', url, []);
+    expect(cleared.statusCode).toBe(200);
+    expect(cleared.json()).toEqual([]);
   });
 
   it('the player page: a <video> with the flavors and the captions as signed <track>s, for those allowed to see it, under a strict CSP', async () => {

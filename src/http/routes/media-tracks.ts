@@ -42,7 +42,7 @@ function itemsOf(request: FastifyRequest): { items: TrackInput[]; many: boolean 
   }
   const q = (request.query ?? {}) as Record<string, unknown>;
   if (q.locale !== undefined) return { items: [{ locale: q.locale, content: q.content, kind: q.kind }], many: false };
-  if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body as object).length === 0)) return { items: [], many: true };
+  // only an explicit empty array clears the set; a missing body is a mistake, not "delete everything"
   throw ApiError.badRequest('Send the tracks as a JSON array of {"locale", "content", "kind"}.', 'invalid_parameter');
 }
 
