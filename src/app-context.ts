@@ -30,6 +30,9 @@ import { InstrumentedSessionIssuer } from './observability/instrumented-issuer.j
 import type { ReadinessCheck } from './observability/readiness.js';
 import type { WidgetSessionCache } from './kaltura/widget-session-cache.js';
 import type { SharedRedis } from './redis/shared-redis.js';
+import type { CircuitBreakerRegistry } from './kaltura/circuit-breaker.js';
+import { KalturaCallLog } from './overview/kaltura-call-log.js';
+import { SettingsCheckLog } from './overview/settings-check-log.js';
 
 /** Everything a request handler or a CLI command may use. */
 export interface AppContext {
@@ -53,6 +56,12 @@ export interface AppContext {
   redis?: SharedRedis;
   /** this instance's Prometheus metrics (its own registry) */
   metrics: ServiceMetrics;
+  /** this process's circuit breakers, one per Kaltura endpoint (the admin overview shows their state) */
+  breakers: CircuitBreakerRegistry;
+  /** every Kaltura call made for a session (the admin overview's counts and latencies) */
+  kalturaCalls: KalturaCallLog;
+  /** the settings check's answers (the admin overview shows the last one) */
+  settingsChecks: SettingsCheckLog;
   /** checks /health/ready runs besides the database (and Redis); add to it */
   readinessChecks: ReadinessCheck[];
   /** Closes what the context opened (not the database, which its opener closes). */
@@ -91,10 +100,13 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
     breaker: { onStateChange: metrics.breakerStateChanged },
   });
   if (connectivity.checker) settings.useChecker(connectivity.checker);
+  const settingsChecks = new SettingsCheckLog(db.kysely);
+  settings.useCheckLog(settingsChecks);
+  const kalturaCalls = new KalturaCallLog(db.kysely, options.onBackgroundError);
   const issuers = new Map<SessionMode, SessionIssuer>([['local', new LocalSessionIssuer()]]);
   for (const issuer of [...connectivity.issuers, ...(options.issuers ?? [])]) issuers.set(issuer.mode, issuer);
   // count sessions per mode, time Kaltura calls (observability/instrumented-issuer.ts)
-  for (const [mode, issuer] of issuers) issuers.set(mode, new InstrumentedSessionIssuer(issuer, metrics));
+  for (const [mode, issuer] of issuers) issuers.set(mode, new InstrumentedSessionIssuer(issuer, metrics, kalturaCalls));
   return {
     config,
     db,
@@ -114,8 +126,12 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
     issuers,
     ...(options.redis ? { redis: options.redis } : {}),
     metrics,
+    breakers: connectivity.breakers,
+    kalturaCalls,
+    settingsChecks,
     readinessChecks: [],
     close: async () => {
+      await kalturaCalls.drain();
       await connectivity.close();
       await bus.close();
     },

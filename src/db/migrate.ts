@@ -5,15 +5,26 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './connect.js';
 import { initialMigration } from './migrations/0001-initial.js';
+import { adminOverviewMigration } from './migrations/0003-admin-overview.js';
+
+function migrations(dialect: Db['dialect']): Record<string, Migration> {
+  return {
+    '0001-initial': initialMigration(dialect),
+    '0003-admin-overview': adminOverviewMigration(dialect),
+  };
+}
 
 function provider(db: Db): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return {
-        '0001-initial': initialMigration(db.dialect),
-      };
+      return migrations(db.dialect);
     },
   };
+}
+
+/** The names of every migration, in the order they apply. */
+export function migrationNames(db: Pick<Db, 'dialect'>): string[] {
+  return Object.keys(migrations(db.dialect)).sort();
 }
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */

@@ -127,6 +127,30 @@ export interface KalturaSessionsTable {
   request_id: string | null;
 }
 
+/** One call to Kaltura made to get a session (remote and app_token modes; local mode makes none). */
+export interface KalturaCallsTable {
+  id: Generated<number>;
+  created_at: string;
+  account_id: number;
+  mode: string;
+  /** `<protocol>://<domain><endpoint>`, the circuit breaker's key */
+  endpoint: string;
+  /** success | kaltura_session_failed | kaltura_timeout | kaltura_unavailable | kaltura_not_configured | internal */
+  outcome: string;
+  latency_ms: number;
+}
+
+/** An answer of the Kaltura settings check (on save, or when asked). */
+export interface KalturaSettingsChecksTable {
+  id: Generated<number>;
+  checked_at: string;
+  /** null: the site-wide settings */
+  account_id: number | null;
+  ok: number;
+  outcome: string;
+  message: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   account_domains: AccountDomainsTable;
@@ -138,4 +162,6 @@ export interface Database {
   kaltura_settings: KalturaSettingsTable;
   error_reports: ErrorReportsTable;
   kaltura_sessions: KalturaSessionsTable;
+  kaltura_calls: KalturaCallsTable;
+  kaltura_settings_checks: KalturaSettingsChecksTable;
 }

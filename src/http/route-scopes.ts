@@ -27,6 +27,8 @@ export const API_ROUTES: ReadonlyArray<readonly [method: string, path: string]> 
   ['PUT', '/api/v1/kaltura_settings'],
   ['GET', '/api/v1/accounts/:account_id/kaltura_sessions'],
   ['GET', '/api/v1/error_reports/:id'],
+  ['GET', '/api/v1/accounts/:account_id/overview'],
+  ['POST', '/api/v1/accounts/:account_id/ks_inspection'],
 ];
 
 const SCOPES: ReadonlySet<string> = new Set(API_ROUTES.map(([m, p]) => scopeFor(m, p)));
