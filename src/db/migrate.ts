@@ -27,6 +27,13 @@ export function migrationNames(db: Pick<Db, 'dialect'>): string[] {
   return Object.keys(migrations(db.dialect)).sort();
 }
 
+/** Applies the migrations up to and including `name` only (tests of a later migration over older data). */
+export async function migrateUpTo(db: Db, name: string): Promise<void> {
+  const migrator = new Migrator({ db: db.kysely, provider: provider(db), ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
 /** Brings the schema up to date; returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   // Kysely's introspection sees every schema; name ours so its bookkeeping tables are found there.

@@ -151,6 +151,22 @@ export interface KalturaSettingsChecksTable {
   message: string;
 }
 
+/** Sessions minted per account, hour (`2026-12-02T16`) and mode, kept by a trigger on kaltura_sessions. */
+export interface KalturaSessionHoursTable {
+  account_id: number;
+  hour: string;
+  mode: string;
+  sessions: number;
+}
+
+/** Kaltura calls per account, hour and outcome, kept by a trigger on kaltura_calls. */
+export interface KalturaCallHoursTable {
+  account_id: number;
+  hour: string;
+  outcome: string;
+  calls: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   account_domains: AccountDomainsTable;
@@ -164,4 +180,6 @@ export interface Database {
   kaltura_sessions: KalturaSessionsTable;
   kaltura_calls: KalturaCallsTable;
   kaltura_settings_checks: KalturaSettingsChecksTable;
+  kaltura_session_hours: KalturaSessionHoursTable;
+  kaltura_call_hours: KalturaCallHoursTable;
 }

@@ -1,7 +1,7 @@
 /**
- * The overview's charts, each computed in the database over one window (GROUP BY the bucket of
- * `created_at`, read from covering indexes): sessions minted per mode, Kaltura calls per
- * outcome, and Kaltura call latency (p50/p95). A chart is one entry of {@link CHART_SOURCES};
+ * The overview's charts, each computed in the database over one window (GROUP BY the bucket):
+ * sessions minted per mode and Kaltura calls per outcome from the hourly counts the triggers of
+ * migration 0003 keep, and Kaltura call latency (p50/p95) from the calls themselves. A chart is one entry of {@link CHART_SOURCES};
  * a new one (e.g. media objects created) is a source built with {@link countChart}.
  */
 import { sql, type RawBuilder } from 'kysely';
@@ -40,12 +40,18 @@ export interface ChartSource {
   build(db: Db, scope: OverviewScope, window: BucketWindow): Promise<OverviewChart>;
 }
 
-/** Where rows of a table are counted: its account column, its ISO time column, an optional column to split by. */
+/**
+ * Where rows are counted: a table, its account column, its ISO time column and an optional column
+ * to split by; or an hourly rollup (`hourly`: the time column holds `2026-12-02T16` keys and
+ * `sumColumn` the count of each hour).
+ */
 export interface CountedTable {
   table: string;
   accountColumn: string;
   timeColumn: string;
   splitColumn?: string;
+  /** an hourly rollup: sum this column instead of counting rows */
+  sumColumn?: string;
 }
 
 function bucketOf(column: string, window: BucketWindow): RawBuilder<string> {
@@ -59,10 +65,13 @@ function scoped(column: string, scope: OverviewScope): RawBuilder<unknown> {
 /** Rows per bucket (and per value of `splitColumn`), counted in the database: split value → counts per bucket. */
 export async function countsByBucket(db: Db, t: CountedTable, scope: OverviewScope, window: BucketWindow): Promise<Map<string, number[]>> {
   const split = t.splitColumn ? sql`${sql.ref(t.splitColumn)}` : sql`''`;
+  const n = t.sumColumn ? sql`sum(${sql.ref(t.sumColumn)})` : sql`count(*)`;
+  // hour keys sort before the ISO times they start: compare them with keys
+  const [from, until] = t.sumColumn ? [window.from.slice(0, 13), window.until.slice(0, 13)] : [window.from, window.until];
   const { rows } = await sql<{ b: string; s: string; n: number | string }>`
-    select ${bucketOf(t.timeColumn, window)} as b, ${split} as s, count(*) as n
+    select ${bucketOf(t.timeColumn, window)} as b, ${split} as s, ${n} as n
     from ${sql.table(t.table)}
-    where ${scoped(t.accountColumn, scope)}${sql.ref(t.timeColumn)} >= ${window.from} and ${sql.ref(t.timeColumn)} < ${window.until}
+    where ${scoped(t.accountColumn, scope)}${sql.ref(t.timeColumn)} >= ${from} and ${sql.ref(t.timeColumn)} < ${until}
     group by 1, 2`.execute(db.kysely);
   const bySplit = new Map<string, [string, number][]>();
   for (const r of rows) {
@@ -144,7 +153,7 @@ export const CHART_SOURCES: readonly ChartSource[] = [
         scope,
         window,
         { id: 'sessions', title: 'Sessions minted', unit: 'sessions' },
-        { table: 'kaltura_sessions', accountColumn: 'account_id', timeColumn: 'created_at', splitColumn: 'mode' },
+        { table: 'kaltura_session_hours', accountColumn: 'account_id', timeColumn: 'hour', splitColumn: 'mode', sumColumn: 'sessions' },
         SESSION_MODES.map((m) => [m, MODE_LABELS[m] ?? m] as const),
       ),
   },
@@ -156,7 +165,7 @@ export const CHART_SOURCES: readonly ChartSource[] = [
         scope,
         window,
         { id: 'kaltura_calls', title: 'Kaltura calls', unit: 'calls' },
-        { table: 'kaltura_calls', accountColumn: 'account_id', timeColumn: 'created_at', splitColumn: 'outcome' },
+        { table: 'kaltura_call_hours', accountColumn: 'account_id', timeColumn: 'hour', splitColumn: 'outcome', sumColumn: 'calls' },
         KALTURA_CALL_OUTCOMES.map((o) => [o, OUTCOME_LABELS[o] ?? o] as const),
       ),
   },
