@@ -80,9 +80,11 @@ export class OverviewService {
       }
     }
     const states = this.deps.breakers.states();
+    // endpoints called in the last 48 hours (whatever the period): the ones whose state matters now
+    const recent = new Date((this.deps.clock ?? Date.now)() - 48 * 3_600_000).toISOString();
     const { rows } = await sql<{ endpoint: string }>`
       select distinct endpoint from kaltura_calls
-      where ${scope.accountId === null ? sql`` : sql`account_id = ${scope.accountId} and `}created_at >= ${window.from}`.execute(db.kysely);
+      where ${scope.accountId === null ? sql`` : sql`account_id = ${scope.accountId} and `}created_at >= ${recent}`.execute(db.kysely);
     const endpoints = new Set<string>(rows.map((r) => r.endpoint).filter((e) => e.includes('://')));
     if (configuredEndpoint) endpoints.add(configuredEndpoint);
     if (scope.accountId === null) for (const key of Object.keys(states)) endpoints.add(key);
