@@ -16,6 +16,8 @@ export interface ConsoleWorld {
   /** a KS minted through the API for a user of the account */
   mintedKs: string;
   partnerId: string;
+  /** the account's administrator and user secrets (they must never reach the browser) */
+  secrets: string[];
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export async function consoleWorld(): Promise<ConsoleWorld> {
     admin,
     mintedKs,
     partnerId: String(PARTNER.partnerId),
+    secrets: [PARTNER.adminSecret, PARTNER.userSecret],
     close: async () => {
       await t.close();
       await kaltura.close();

@@ -19,6 +19,7 @@ describe.skipIf(skip !== null)('overview and KS inspector (Chromium)', () => {
   let baseUrl: string;
   let watched: { problems: string[] };
   const violations: string[] = [];
+  const received: string[] = [];
 
   beforeAll(async () => {
     w = await consoleWorld();
@@ -31,6 +32,9 @@ describe.skipIf(skip !== null)('overview and KS inspector (Chromium)', () => {
     );
     page = await context.newPage();
     watched = watchPage(page);
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname.startsWith('/api/')) void response.text().then((t) => received.push(t), () => {});
+    });
   });
 
   afterAll(async () => {
@@ -117,6 +121,12 @@ describe.skipIf(skip !== null)('overview and KS inspector (Chromium)', () => {
     expect(facts).toContain('edit:*');
     expect(facts).toContain(`…${w.mintedKs.slice(-6)}`);
     await screenshot(page, 'ks-02-verified');
+    // verified on the server: no secret is in the page or in anything the page received
+    for (const secret of w.secrets) {
+      expect(await page.content()).not.toContain(secret);
+      expect(received.join('\n')).not.toContain(secret);
+    }
+    expect(received.some((body) => body.includes('"signature":"verified"'))).toBe(true);
 
     await page.getByLabel('Kaltura session (KS)').fill('not a kaltura session at all');
     await page.getByRole('button', { name: 'Inspect' }).click();
