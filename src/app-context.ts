@@ -38,6 +38,9 @@ import { MediaObjectRepository } from './media/media-object-repository.js';
 import { MediaTrackRepository } from './media/media-track-repository.js';
 import { MediaEventRepository } from './media/media-event-repository.js';
 import type { LineLogger } from './observability/line-logger.js';
+import type { CircuitBreakerRegistry } from './kaltura/circuit-breaker.js';
+import { KalturaCallLog } from './overview/kaltura-call-log.js';
+import { SettingsCheckLog } from './overview/settings-check-log.js';
 
 /** Everything a request handler or a CLI command may use. */
 export interface AppContext {
@@ -63,6 +66,12 @@ export interface AppContext {
   redis?: SharedRedis;
   /** this instance's Prometheus metrics (its own registry) */
   metrics: ServiceMetrics;
+  /** this process's circuit breakers, one per Kaltura endpoint (the admin overview shows their state) */
+  breakers: CircuitBreakerRegistry;
+  /** every Kaltura call made for a session (the admin overview's counts and latencies) */
+  kalturaCalls: KalturaCallLog;
+  /** the settings check's answers (the admin overview shows the last one) */
+  settingsChecks: SettingsCheckLog;
   /** checks /health/ready runs besides the database (and Redis); add to it */
   readinessChecks: ReadinessCheck[];
   /** Closes what the context opened (not the database, which its opener closes). */
@@ -107,12 +116,15 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
     breaker: { onStateChange: metrics.breakerStateChanged },
   });
   if (connectivity.checker) settings.useChecker(connectivity.checker);
+  const settingsChecks = new SettingsCheckLog(db.kysely);
+  settings.useCheckLog(settingsChecks);
+  const kalturaCalls = new KalturaCallLog(db.kysely, options.onBackgroundError);
   const issuers = new Map<SessionMode, SessionIssuer>([['local', new LocalSessionIssuer()]]);
   for (const issuer of [...connectivity.issuers, ...(options.issuers ?? [])]) issuers.set(issuer.mode, issuer);
   // media's download and API sessions come from the issuers themselves: they are not sessions handed out
   const mediaKaltura = new MediaKaltura(new KalturaMediaApi(options.kalturaClient ?? connectivity.client), new Map(issuers), options.clock);
   // count sessions per mode, time Kaltura calls (observability/instrumented-issuer.ts)
-  for (const [mode, issuer] of issuers) issuers.set(mode, new InstrumentedSessionIssuer(issuer, metrics));
+  for (const [mode, issuer] of issuers) issuers.set(mode, new InstrumentedSessionIssuer(issuer, metrics, kalturaCalls));
   const media = new MediaService({
     objects: new MediaObjectRepository(db.kysely),
     tracks: new MediaTrackRepository(db.kysely),
@@ -148,10 +160,14 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
     media,
     ...(options.redis ? { redis: options.redis } : {}),
     metrics,
+    breakers: connectivity.breakers,
+    kalturaCalls,
+    settingsChecks,
     readinessChecks: [],
     close: async () => {
       // background media.get calls finish (each bounded by the Kaltura timeout) before connections close
       await media.idle();
+      await kalturaCalls.drain();
       await connectivity.close();
       await bus.close();
     },

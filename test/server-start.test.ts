@@ -1,6 +1,6 @@
 /**
  * The service as a newcomer starts it: a real process on an empty data directory, the first
- * start's admin token, changes made by the CLI seen within 5 seconds, graceful shutdown, and
+ * start's admin token and where the admin console is, changes made by the CLI seen within 5 seconds, graceful shutdown, and
  * the production rule for SECRET_KEYS.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +32,13 @@ describe('first start and running service', () => {
       expect(m).not.toBeNull();
       const token = m![1]!;
       const auth = { authorization: `Bearer ${token}` };
+      // the message says where the admin console is (PORT=0 here: the port chosen, once listening) and that this token signs in there
+      expect(svc.stdout()).toContain('  admin console: /admin/ on this service, at the address printed once it listens (sign in there with this access token)\n');
+      const consoleLine = `  admin console: ${svc.url}/admin/ (sign in there with the access token above)\n`;
+      expect(await eventually(async () => svc.stdout().includes(consoleLine), 5000)).toBe(true);
+      const consolePage = await fetch(`${svc.url}/admin/`);
+      expect(consolePage.status).toBe(200);
+      expect(await consolePage.text()).toContain('<label for="token">Access token</label>');
 
       const config = await fetch(`${svc.url}/api/v1/services/kaltura`, { headers: auth });
       expect(config.status).toBe(200);

@@ -134,7 +134,19 @@ export class SessionAuditRepository {
     return rows.map(toEntry);
   }
 
+  /**
+   * How many entries match. Filtered by account and mode only, it sums the hourly counts a
+   * trigger keeps (kaltura_session_hours, migration 0003) instead of counting up to millions of
+   * rows; other filters count the rows.
+   */
   async count(f: AuditFilter): Promise<number> {
+    if (f.userId === undefined && f.since === undefined && f.until === undefined) {
+      let q = this.db.selectFrom('kaltura_session_hours');
+      if (f.accountId !== undefined) q = q.where('account_id', '=', f.accountId);
+      if (f.mode !== undefined) q = q.where('mode', '=', f.mode);
+      const r = await q.select((eb) => eb.fn.sum<string | number | null>('sessions').as('n')).executeTakeFirstOrThrow();
+      return Number(r.n ?? 0);
+    }
     const r = await this.filtered(f).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
     return Number(r.n);
   }

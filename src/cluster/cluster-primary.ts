@@ -7,7 +7,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../config.js';
 import { openContext } from '../bootstrap.js';
-import { announceFirstStart } from '../http/server-runner.js';
+import { announceFirstStart, consoleUrlFor } from '../http/server-runner.js';
 import { seedIfEmpty } from '../bootstrap.js';
 import { STABLE_AFTER_MS, restartDelay } from './restart-backoff.js';
 import { DRAIN_MESSAGE } from './worker-drain.js';
@@ -27,7 +27,7 @@ export async function runClusterPrimary(config: Config, options: ClusterOptions)
   const ctx = await openContext({ ...config, redisUrl: undefined }, (m) => options.log(`warning: ${m}\n`));
   try {
     const first = await seedIfEmpty(ctx);
-    if (first) announceFirstStart(first, options.out);
+    if (first) announceFirstStart(first, options.out, config.port === 0 ? null : consoleUrlFor(config.host, config.port));
   } finally {
     await ctx.close();
   }

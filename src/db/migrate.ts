@@ -6,16 +6,34 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './connect.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { mediaMigration } from './migrations/0002-media.js';
+import { adminOverviewMigration } from './migrations/0003-admin-overview.js';
+
+function migrations(dialect: Db['dialect']): Record<string, Migration> {
+  return {
+    '0001-initial': initialMigration(dialect),
+    '0002-media': mediaMigration(dialect),
+    '0003-admin-overview': adminOverviewMigration(dialect),
+  };
+}
 
 function provider(db: Db): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return {
-        '0001-initial': initialMigration(db.dialect),
-        '0002-media': mediaMigration(db.dialect),
-      };
+      return migrations(db.dialect);
     },
   };
+}
+
+/** The names of every migration, in the order they apply. */
+export function migrationNames(db: Pick<Db, 'dialect'>): string[] {
+  return Object.keys(migrations(db.dialect)).sort();
+}
+
+/** Applies the migrations up to and including `name` only (tests of a later migration over older data). */
+export async function migrateUpTo(db: Db, name: string): Promise<void> {
+  const migrator = new Migrator({ db: db.kysely, provider: provider(db), ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */

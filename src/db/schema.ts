@@ -178,6 +178,46 @@ export interface MediaEventsTable {
   request_id: string | null;
 }
 
+/** One call to Kaltura made to get a session (remote and app_token modes; local mode makes none). */
+export interface KalturaCallsTable {
+  id: Generated<number>;
+  created_at: string;
+  account_id: number;
+  mode: string;
+  /** `<protocol>://<domain><endpoint>`, the circuit breaker's key */
+  endpoint: string;
+  /** success | kaltura_session_failed | kaltura_timeout | kaltura_unavailable | kaltura_not_configured | internal */
+  outcome: string;
+  latency_ms: number;
+}
+
+/** An answer of the Kaltura settings check (on save, or when asked). */
+export interface KalturaSettingsChecksTable {
+  id: Generated<number>;
+  checked_at: string;
+  /** null: the site-wide settings */
+  account_id: number | null;
+  ok: number;
+  outcome: string;
+  message: string;
+}
+
+/** Sessions minted per account, hour (`2026-12-02T16`) and mode, kept by a trigger on kaltura_sessions. */
+export interface KalturaSessionHoursTable {
+  account_id: number;
+  hour: string;
+  mode: string;
+  sessions: number;
+}
+
+/** Kaltura calls per account, hour and outcome, kept by a trigger on kaltura_calls. */
+export interface KalturaCallHoursTable {
+  account_id: number;
+  hour: string;
+  outcome: string;
+  calls: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   account_domains: AccountDomainsTable;
@@ -192,4 +232,8 @@ export interface Database {
   media_objects: MediaObjectsTable;
   media_tracks: MediaTracksTable;
   media_events: MediaEventsTable;
+  kaltura_calls: KalturaCallsTable;
+  kaltura_settings_checks: KalturaSettingsChecksTable;
+  kaltura_session_hours: KalturaSessionHoursTable;
+  kaltura_call_hours: KalturaCallHoursTable;
 }

@@ -17,6 +17,7 @@ export interface AdminPage {
 /** Every page, in navigation order (the sign-in page first). */
 export const ADMIN_PAGES: readonly AdminPage[] = [
   { path: '/admin', name: 'sign-in', title: 'Sign in', signedIn: false },
+  { path: '/admin/overview', name: 'overview', title: 'Overview', signedIn: true },
   { path: '/admin/settings', name: 'settings', title: 'Kaltura settings', signedIn: true },
   { path: '/admin/users', name: 'users', title: 'Users and logins', signedIn: true },
   { path: '/admin/tokens', name: 'tokens', title: 'Access tokens', signedIn: true },
@@ -24,6 +25,7 @@ export const ADMIN_PAGES: readonly AdminPage[] = [
   { path: '/admin/audit', name: 'audit', title: 'Session audit log', signedIn: true },
   { path: '/admin/media', name: 'media', title: 'Media objects', signedIn: true },
   { path: '/admin/upload-check', name: 'upload-check', title: 'Upload check', signedIn: true },
+  { path: '/admin/ks', name: 'ks', title: 'KS inspector', signedIn: true },
 ];
 
 /** The header's navigation for signed-in pages (the current link is marked by layout.js). */

@@ -47,6 +47,8 @@ export const API_ROUTES: ReadonlyArray<readonly [method: string, path: string]> 
     ['DELETE', `${base}/:media_object_id/media_tracks/:id`] as const,
   ]),
   ['GET', '/api/v1/accounts/:account_id/media_events'],
+  ['GET', '/api/v1/accounts/:account_id/overview'],
+  ['POST', '/api/v1/accounts/:account_id/ks_inspection'],
 ];
 
 /** Canvas's media routes outside `/api/` that take a token too; a scoped token must name them. */

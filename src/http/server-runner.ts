@@ -24,10 +24,13 @@ export async function startServer(config: Config, out: (text: string) => void = 
   const onBackgroundError = (err: unknown) => app?.log.error({ err }, 'background task failed');
   const ctx = await openContext(config, (m) => process.stderr.write(`warning: ${m}\n`), { onBackgroundError });
   try {
+    // before listening, so the token is shown even if listening fails (it exists from now on)
     const first = await seedIfEmpty(ctx);
-    if (first) announceFirstStart(first, out);
+    if (first) announceFirstStart(first, out, config.port === 0 ? null : consoleUrlFor(config.host, config.port));
     app = await buildApp(ctx);
     const url = await app.listen({ port: config.port, host: config.host });
+    // PORT=0: the port is known only now
+    if (first && config.port === 0) out(`  admin console: ${consoleUrl(url)} (sign in there with the access token above)\n\n`);
     if (config.metricsPort !== undefined) {
       metricsServer = await startMetricsServer(ctx.metrics, { host: config.metricsHost, port: config.metricsPort, token: config.metricsToken });
       app.log.info({ url: metricsServer.url }, 'metrics listening');
@@ -85,14 +88,31 @@ export function closeOnSignals(server: RunningServer, graceMs = 10_000): void {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-/** Prints what the first start created, the admin token included (the only time it is shown). */
-export function announceFirstStart(first: FirstStart, out: (text: string) => void): void {
+/** The admin console's address for a listening URL (`http://127.0.0.1:3000` → `http://127.0.0.1:3000/admin/`). Pure. */
+export function consoleUrl(listeningUrl: string): string {
+  return `${listeningUrl.replace(/\/+$/, '')}/admin/`;
+}
+
+/** The console's address from HOST and PORT (a wildcard HOST is reached on loopback). Pure. */
+export function consoleUrlFor(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return consoleUrl(`http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`);
+}
+
+/**
+ * Prints what the first start created, the admin token included (the only time it is shown),
+ * and where the admin console is: that token signs in there.
+ */
+export function announceFirstStart(first: FirstStart, out: (text: string) => void, console: string | null): void {
   out(
     [
       '',
       'First start: created the default root account and a site administrator.',
       `  login: ${first.login} (user id ${first.userId})`,
       `  access token (shown once, keep it safe): ${first.token}`,
+      console
+        ? `  admin console: ${console} (sign in there with this access token)`
+        : '  admin console: /admin/ on this service, at the address printed once it listens (sign in there with this access token)',
       '',
       '',
     ].join('\n'),

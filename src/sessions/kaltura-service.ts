@@ -105,6 +105,7 @@ export class KalturaService {
       expirySeconds: policy.expirySeconds,
       privileges: policy.privileges,
       now,
+      accountId: input.account.id,
       ...(input.log ? { log: input.log } : {}),
     });
     await this.audit.insert({

@@ -33,6 +33,11 @@ export interface SettingsChecker {
   check(settings: EffectiveSettings): Promise<SettingsCheckResult>;
 }
 
+/** Keeps the check's answers (the admin overview shows the last one). */
+export interface SettingsCheckRecorder {
+  record(accountId: number | null, result: SettingsCheckResult): Promise<void>;
+}
+
 export interface UpdateOptions {
   /** run the connectivity check even where the mode does not ask for it */
   check?: boolean;
@@ -62,6 +67,7 @@ function secretContext(accountId: number | null, key: string): string {
 export class SettingsService {
   private readonly cache: TtlCache<number, EffectiveSettings>;
   private checker: SettingsChecker | null = null;
+  private checkLog: SettingsCheckRecorder | null = null;
 
   constructor(
     private readonly repo: SettingsRepository,
@@ -80,6 +86,18 @@ export class SettingsService {
   /** Plugs in the connectivity check used on save. */
   useChecker(checker: SettingsChecker): void {
     this.checker = checker;
+  }
+
+  /** Plugs in where the check's answers are kept. */
+  useCheckLog(log: SettingsCheckRecorder): void {
+    this.checkLog = log;
+  }
+
+  /** Runs the check on candidate settings of one level and keeps its answer. */
+  private async runCheck(accountId: number | null, settings: EffectiveSettings): Promise<SettingsCheckResult> {
+    const result = await this.checker!.check(settings);
+    await this.checkLog?.record(accountId, result);
+    return result;
   }
 
   /** The settings in force for a root account (cached for at most the cache TTL). */
@@ -151,7 +169,7 @@ export class SettingsService {
     if (this.checker && !noop) {
       const candidate = await this.candidate(accountId, next);
       if (options.check || this.checker.checksByDefault(candidate)) {
-        check = await this.checker.check(candidate);
+        check = await this.runCheck(accountId, candidate);
         if (!check.ok && !options.force) {
           return { ok: false, errors: [{ field: 'connectivity', message: check.message }], check };
         }
@@ -176,7 +194,7 @@ export class SettingsService {
   async checkNow(accountId: number | null): Promise<SettingsCheckResult | null> {
     if (!this.checker) return null;
     const settings = accountId === null ? this.merge(await this.repo.find(null), undefined) : await this.effective(accountId);
-    return this.checker.check(settings);
+    return this.runCheck(accountId, settings);
   }
 
   /** Turns Kaltura on or off for one level. */

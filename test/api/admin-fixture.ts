@@ -3,7 +3,7 @@
  * admin and a plain user in each, and a site admin in A; plus request shortcuts.
  */
 import { expect } from 'vitest';
-import { bearer, createTestApp, seedUser, type TestApp, type TestDatabase } from '../helper.js';
+import { bearer, createTestApp, seedUser, type TestApp, type TestAppOptions, type TestDatabase } from '../helper.js';
 
 export const HOST_A = 'a.example.edu';
 export const HOST_B = 'b.example.edu';
@@ -23,8 +23,8 @@ export interface AdminWorld {
 }
 
 /** Builds the world on a fresh database. */
-export async function adminWorld(database: TestDatabase): Promise<AdminWorld> {
-  const t = await createTestApp({ database });
+export async function adminWorld(database: TestDatabase, options: Omit<TestAppOptions, 'database'> = {}): Promise<AdminWorld> {
+  const t = await createTestApp({ ...options, database });
   const adminA = await seedUser(t.ctx, { accountName: 'A', domains: [HOST_A], userName: 'Ada Admin', login: 'ada', admin: true });
   const userA = await seedUser(t.ctx, { accountId: adminA.account.id, userName: 'Pat Plain', login: 'pat', sisUserId: 'sis-pat' });
   const siteAdmin = await seedUser(t.ctx, { accountId: adminA.account.id, userName: 'Sam Site', login: 'sam', siteAdmin: true });

@@ -63,6 +63,8 @@ export function mediaMigration(dialect: 'sqlite' | 'postgres') {
         .addColumn('request_id', 'text')
         .execute();
       await db.schema.createIndex('media_events_account_time').on('media_events').columns(['account_id', 'id']).execute();
+      // the overview counts events per day and account (src/overview/overview-charts.ts)
+      await db.schema.createIndex('media_events_account_event_created').on('media_events').columns(['account_id', 'event', 'created_at']).execute();
     },
   };
 }

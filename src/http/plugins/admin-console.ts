@@ -1,7 +1,7 @@
 /**
  * Serves the admin console (web/admin: pages composed from layout.html and pages/*.html at start-up,
- * ES-module scripts, CSS; no build step) and
- * k5uploader's ESM files for the upload check page, all under a Content-Security-Policy that
+ * ES-module scripts, CSS; no build step),
+ * k5uploader's ESM files for the upload check page and uPlot's for the overview's charts, all under a Content-Security-Policy that
  * allows no inline script or style. The pages talk to the admin API with the signed-in token.
  */
 import { createRequire } from 'node:module';
@@ -24,6 +24,11 @@ export const ADMIN_WEB_ROOT = fileURLToPath(new URL('../../../web/admin/', impor
 /** The directory holding k5uploader's ES modules, found through Node's resolution (not a fixed path). */
 export function k5uploaderDistDir(): string {
   return dirname(createRequire(import.meta.url).resolve('@instructure/k5uploader'));
+}
+
+/** The directory holding uPlot's browser build (the overview's charts), found through Node's resolution. */
+export function uplotDistDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('uplot'));
 }
 
 export interface AdminConsoleOptions {
@@ -61,6 +66,16 @@ export async function adminConsole(app: FastifyInstance, opts: AdminConsoleOptio
     list: false,
     // Only the package's runtime modules, not its tests or type declarations.
     allowedPath: (pathName: string) => /^\/[a-z0-9_]+\.js$/.test(pathName),
+  });
+
+  // uPlot draws the overview's charts: its ES module and its stylesheet, nothing else.
+  await app.register(fastifyStatic, {
+    root: uplotDistDir(),
+    prefix: '/admin/vendor/uplot/',
+    decorateReply: false,
+    index: false,
+    list: false,
+    allowedPath: (pathName: string) => pathName === '/uPlot.esm.js' || pathName === '/uPlot.min.css',
   });
 
   // Composed once, at start-up, from the layout and each page's fragment.

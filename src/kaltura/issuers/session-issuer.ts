@@ -12,6 +12,8 @@ export interface SessionRequest {
   privileges: string;
   /** unix seconds */
   now: number;
+  /** the root account the session is for (recorded with each Kaltura call; absent for checks) */
+  accountId?: number;
   /** the request's logger (lines carry its reqId) */
   log?: LineLogger;
 }

@@ -2,7 +2,7 @@
  * Connects a test app to the leak recorder: notes the secrets the tests hand to the app
  * (token creation, settings with secrets, encryption keys), records every response the app
  * sends, and at close records the rows that must never hold a secret (error reports, the
- * session audit) and the metrics exposition.
+ * session audit, Kaltura calls, settings check answers) and the metrics exposition.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../src/app-context.js';
@@ -53,7 +53,7 @@ export function captureResponses(app: FastifyInstance, recorder: LeakRecorder): 
 /** Records the error reports, the session audit and the metrics of an app about to close. */
 export async function captureAtClose(_app: FastifyInstance, ctx: AppContext, recorder: LeakRecorder): Promise<void> {
   if (!recorder.enabled) return;
-  for (const table of ['error_reports', 'kaltura_sessions'] as const) {
+  for (const table of ['error_reports', 'kaltura_sessions', 'kaltura_calls', 'kaltura_settings_checks'] as const) {
     try {
       const rows = await ctx.db.kysely.selectFrom(table).selectAll().execute();
       if (rows.length) recorder.recordOutput(`${table} rows`, JSON.stringify(rows));

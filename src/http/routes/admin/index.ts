@@ -1,6 +1,6 @@
 /**
  * The admin API, one module per resource: users, access tokens, developer keys, Kaltura
- * settings, the session audit log and error reports. Form bodies with bracket keys
+ * settings, the session audit log, error reports, the overview and the KS inspector. Form bodies with bracket keys
  * (`user[name]=…`) are nested Rails-style before validation, so forms and JSON read alike.
  */
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +13,8 @@ import { developerKeyRoutes } from './developer-keys.js';
 import { kalturaSettingsRoutes } from './kaltura-settings.js';
 import { kalturaSessionRoutes } from './kaltura-sessions.js';
 import { errorReportRoutes } from './error-reports.js';
+import { overviewRoutes } from './overview.js';
+import { ksInspectionRoutes } from './ks-inspection.js';
 
 /** Registers every admin route (encapsulated: the form nesting applies only here). */
 export async function adminRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
@@ -37,4 +39,6 @@ export async function adminRoutes(app: FastifyInstance, opts: { ctx: AppContext 
   await app.register(kalturaSettingsRoutes, opts);
   await app.register(kalturaSessionRoutes, opts);
   await app.register(errorReportRoutes, opts);
+  await app.register(overviewRoutes, opts);
+  await app.register(ksInspectionRoutes, opts);
 }

@@ -41,5 +41,5 @@ export function goToSignIn(reason) {
 
 /** A `next` value that is safe to return to: a console path on this origin. */
 export function safeNext(next) {
-  return typeof next === 'string' && /^\/admin\/[A-Za-z0-9_\-/?=&%.]*$/.test(next) && !next.startsWith('//') ? next : '/admin/settings';
+  return typeof next === 'string' && /^\/admin\/[A-Za-z0-9_\-/?=&%.]*$/.test(next) && !next.startsWith('//') ? next : '/admin/overview';
 }
