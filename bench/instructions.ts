@@ -249,7 +249,7 @@ async function main(): Promise<void> {
     const probe = { host: first.host, authorization: `Bearer ${first.token}` };
 
     // the bodies the baselines answer: the service's own answers (a KS is a KS; its bytes do not matter)
-    const service = await startService(data, GET_PATH, probe);
+    const service = await startService(data, GET_PATH, probe, { env: { LOG_LEVEL: 'warn' } });
     const answers: CannedAnswers = {};
     for (const e of ENDPOINTS) {
       const res = await httpRequest(e.method, service.url + e.path, probe);
