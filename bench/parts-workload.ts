@@ -30,11 +30,7 @@ async function workload(part: string): Promise<() => unknown> {
     case 'metrics': {
       const { ServiceMetrics } = (await import(dist('observability/service-metrics.js'))) as MetricsModule;
       const metrics = new ServiceMetrics();
-      const labels = { method: 'GET', route: '/api/v1/services/kaltura', status_code: '200' };
-      return () => {
-        metrics.httpRequests.inc(labels);
-        metrics.httpDuration.observe(labels, 0.0031);
-      };
+      return () => metrics.observeHttp('GET', '/api/v1/services/kaltura', 200, 0.0031);
     }
     case 'uuid':
       return () => randomUUID();
