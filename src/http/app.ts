@@ -17,10 +17,10 @@ import { redactUrl } from './redact.js';
 import { handleClientError } from './client-error.js';
 import { LOG_REDACT_PATHS, censorLogValue, scrubLogArguments, serializeErrorForLog } from '../observability/log-redaction.js';
 import { installOpenApi } from './plugins/openapi.js';
-import { installSecurityHeaders } from './plugins/security-headers.js';
+import { installSecurityHeaders, setBaseSecurityHeaders } from './plugins/security-headers.js';
 import { installRequestMetrics, registerMetricsRoute } from './plugins/metrics.js';
 import { installRateLimits } from './plugins/rate-limit.js';
-import { installAccessLog } from './plugins/access-log.js';
+import { AccessLogController, accessLogger, installAccessLog } from './plugins/access-log.js';
 import { healthRoutes } from './routes/health.js';
 import { lazyChildLoggerFactory } from '../observability/lazy-child-logger.js';
 import { sharedRedisCheck } from '../observability/readiness.js';
@@ -66,10 +66,11 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream | De
 
 /** Creates the app; call `ready()` or `listen()` on it. */
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const logger = options.logger ?? loggerOptions(ctx.config.logLevel);
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(ctx.config.logLevel),
+    logger,
     // one access-log line per request, written by installAccessLog, instead of Fastify's two
-    disableRequestLogging: true,
+    logController: new AccessLogController(),
     trustProxy: ctx.config.trustProxy,
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: (req) => {
@@ -120,11 +121,13 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await installOpenApi(app);
   installSecurityHeaders(app);
   installRequestMetrics(app, ctx.metrics);
-  installAccessLog(app);
+  // with logger options (not `false`), access lines go to the same destination
+  installAccessLog(app, typeof logger === 'object' && logger !== null && 'level' in logger ? accessLogger(String(logger.level), (logger as { stream?: DestinationStream }).stream) : null);
 
-  // a callback hook: an async one costs a promise on every request
+  // one callback hook for the headers every answer carries (an async one costs a promise per request)
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', String(request.id));
+    setBaseSecurityHeaders(request, reply);
     done();
   });
 
