@@ -107,10 +107,12 @@ export async function installRateLimits(app: FastifyInstance, opts: RateLimitOpt
         done,
       );
     });
-    app.addHook('onSend', (request, reply, payload, done) => {
-      if (reply.statusCode !== 401 || !reply.hasHeader('www-authenticate') || !request.url.startsWith('/api/') || !presentsToken(request)) return done(null, payload);
+    // an onError hook: requests that succeed pay nothing; it runs before the 401 is sent, so the
+    // failure is counted before the client can try again
+    app.addHook('onError', (request, _reply, error, done) => {
+      if (!(error instanceof ApiError) || error.statusCode !== 401 || error.headers['www-authenticate'] === undefined || !request.url.startsWith('/api/') || !presentsToken(request)) return done();
       recentFailures.add(client(request), Date.now());
-      authFailures(request).then(() => done(null, payload), done);
+      authFailures(request).then(() => done(), () => done());
     });
   }
 
