@@ -62,13 +62,16 @@ export interface StartOptions {
 
 let started = 0;
 
+/** Node's flags for the service, as `npm start` (package.json) and docs/deployment.md run it. */
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
+
 /**
  * Starts `node dist/server.js` over `data` and waits until `probePath` answers 200 with
  * `probeHeaders`. Its log lines go to a file, as a production log shipper would read them.
  */
 export async function startService(data: ServiceData, probePath: string, probeHeaders: Record<string, string>, options: StartOptions = {}): Promise<RunningService> {
   const port = await freePort();
-  const args = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), 'dist/server.js'];
+  const args = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), ...SERVICE_NODE_FLAGS, 'dist/server.js'];
   const logFile = options.logFile ?? join(data.dataDir, `service-${++started}.log`);
   const fd = openSync(logFile, 'a');
   const child = spawnNode(args, { ...data.env, ...options.env, HOST: '127.0.0.1', PORT: String(port) }, fd);

@@ -12,6 +12,7 @@ import { request } from 'node:http';
 import { createBaselineServer } from '../../bench/baseline-server.js';
 import { summarize, writeSection } from '../../bench/report.js';
 import type { LoadResult } from '../../bench/load.js';
+import { SERVICE_NODE_FLAGS } from '../../bench/service-under-test.js';
 
 const cleanups: Array<() => void> = [];
 
@@ -85,5 +86,12 @@ describe('bench: report', () => {
     expect(readFileSync(file, 'utf8')).toBe(
       '# Benchmarks\n\n<!-- bench:http -->\nnew figures\n<!-- /bench:http -->\n\n<!-- bench:instructions -->\ncounts\n<!-- /bench:instructions -->\n\n## Written by hand\nkept\n',
     );
+  });
+});
+
+describe('bench: the service as production starts it', () => {
+  it('runs the service with the Node flags of `npm start`', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['start']).toBe(`node ${SERVICE_NODE_FLAGS.join(' ')} dist/server.js`);
   });
 });
