@@ -1,10 +1,15 @@
 /**
- * `npm run bench`: the HTTP service against a bare node:http baseline, side by side, written to
- * docs/benchmarks.md. `npm run bench -- --memory` runs the 1,000,000-request memory check instead.
+ * `npm run bench`: for each scenario of bench/scenarios.ts, CPU per request, req/s and latency of
+ * the bare node:http server, Fastify alone, the floor (Fastify + HMAC + request id + headers) and
+ * the service at LOG_LEVEL=info and warn, in alternating rounds; then the local POST on
+ * PostgreSQL beside SQLite (with PostgreSQL's own CPU), remote mode, scaling with connections
+ * and with the database; written to docs/benchmarks.md. `-- --memory` runs the
+ * 1,000,000-request memory check instead.
  *
  * Options: --memory, --quick (1 round of 2 s, for trying the harness), --rounds N, --duration S,
- * --only get,post,upload,remote,scaling,data (default all), --profile DIR (CPU profile of the
- * service into DIR), --no-build, --no-write (print the report, leave the docs alone).
+ * --only <scenario ids>,postgres,remote,scaling,data (default all), --profile DIR (CPU profile of
+ * the service at info into DIR), --no-build, --no-write (print the report, leave the docs alone).
+ * PG_BENCH_URL: the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
