@@ -17,20 +17,24 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Spawns `node <args>` from the repository root with `env` added to this process's. */
-export function spawnNode(args: string[], env: Record<string, string> = {}): Child {
-  return spawnProcess(process.execPath, args, env);
+/**
+ * Spawns `node <args>` from the repository root with `env` added to this process's. With
+ * `stdoutFd`, the child's stdout goes to that open file (a server's log lines then cost the
+ * bench process nothing), and `output()` holds stderr only.
+ */
+export function spawnNode(args: string[], env: Record<string, string> = {}, stdoutFd?: number): Child {
+  return spawnProcess(process.execPath, args, env, stdoutFd);
 }
 
 /** Spawns `command <args>` from the repository root with `env` added to this process's. */
-export function spawnProcess(command: string, args: string[], env: Record<string, string> = {}): Child {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnProcess(command: string, args: string[], env: Record<string, string> = {}, stdoutFd?: number): Child {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'] });
   let out = '';
   const keep = (d: Buffer): void => {
     out += d.toString();
     if (out.length > 1_000_000) out = out.slice(-500_000);
   };
-  child.stdout!.on('data', keep);
+  child.stdout?.on('data', keep);
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
@@ -67,10 +71,10 @@ export function waitForOutput(child: Child, pattern: RegExp, timeoutMs = 30_000)
     }, timeoutMs);
     const cleanup = (): void => {
       clearTimeout(timer);
-      child.process.stdout!.off('data', check);
+      child.process.stdout?.off('data', check);
       child.process.off('exit', onExit);
     };
-    child.process.stdout!.on('data', check);
+    child.process.stdout?.on('data', check);
     child.process.once('exit', onExit);
     check();
   });

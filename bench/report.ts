@@ -20,15 +20,23 @@ export interface RunInfo {
   connections: number;
 }
 
-/** One endpoint measured in alternating rounds against the bare baseline. */
+/** One server's rounds in one scenario. */
+export interface ServerRounds {
+  /** `bare`, `fastify`, `floor`, `info`, `warn` … */
+  id: string;
+  label: string;
+  /** the CPU ratio target of this row, null when only reported */
+  cpuTarget: number | null;
+  /** this row's p99 must be ≤ p99Factor × the bare server's p99 of the same round; null = none */
+  p99Factor: number | null;
+  rounds: LoadResult[];
+}
+
+/** One endpoint measured in alternating rounds (bare, floors, service …, then again). */
 export interface ScenarioResult {
   label: string;
-  /** the ratio target (service / baseline rps), null when only reported */
-  target: number | null;
-  /** the p99 target in ms at the main connection count, null when none */
-  p99TargetMs: number | null;
-  baseline: LoadResult[];
-  service: LoadResult[];
+  /** the bare node:http server first, then the others in the order they ran */
+  servers: ServerRounds[];
 }
 
 /** Remote mode: the service's latency beside the double's own. */
@@ -69,43 +77,100 @@ export interface HttpReport {
   scaling: ScalingRow[];
   dataSizes: DataSizeRow[];
   coldTokens: ColdTokensRow[];
+  postgres?: PostgresResult;
 }
 
-/** The medians of a scenario and its verdicts. */
-export interface ScenarioSummary {
-  baselineRps: number;
-  serviceRps: number;
-  ratio: number;
-  serviceP50: number;
-  serviceP99: number;
-  baselineP99: number;
-  baselineCpuUs: number;
-  serviceCpuUs: number;
-  /** baseline CPU per request ÷ service CPU per request: the throughput ratio if each had a core to itself */
+/** The local POST on PostgreSQL beside the same service on SQLite, in alternating rounds. */
+export interface PostgresResult {
+  label: string;
+  /** the target: PostgreSQL req/s ÷ SQLite req/s (median of per-round ratios) */
+  target: number;
+  sqlite: LoadResult[];
+  postgres: LoadResult[];
+  /** PostgreSQL's backend processes' CPU per request, per round (µs) */
+  postgresCpuUs: number[];
+}
+
+/** The PostgreSQL section's medians. */
+export function summarizePostgres(p: PostgresResult): { sqliteRps: number; postgresRps: number; ratio: number; met: boolean; sqliteCpuUs: number; serviceCpuUs: number; postgresCpuUs: number; sqliteP99: number; postgresP99: number } {
+  const r = median(p.postgres.map((x, i) => ratio(x.rps, p.sqlite[i]!.rps)));
+  return {
+    sqliteRps: median(p.sqlite.map((x) => x.rps)),
+    postgresRps: median(p.postgres.map((x) => x.rps)),
+    ratio: r,
+    met: r >= p.target,
+    sqliteCpuUs: median(p.sqlite.map((x) => x.cpuUsPerRequest)),
+    serviceCpuUs: median(p.postgres.map((x) => x.cpuUsPerRequest)),
+    postgresCpuUs: median(p.postgresCpuUs),
+    sqliteP99: median(p.sqlite.map((x) => x.p99Ms)),
+    postgresP99: median(p.postgres.map((x) => x.p99Ms)),
+  };
+}
+
+function renderPostgres(p: PostgresResult): string[] {
+  const m = summarizePostgres(p);
+  return [
+    '### PostgreSQL',
+    '',
+    `${p.label} with \`DATABASE_URL=postgres://…\` (PostgreSQL 15 on this machine, a fresh database, the service at`,
+    '`LOG_LEVEL=info`) and the same service on SQLite, in alternating rounds. "PostgreSQL CPU" is the user +',
+    'system CPU time of the PostgreSQL backend processes serving the bench database (found by their',
+    'command line, which names the database), per request. Target: PostgreSQL req/s ≥ ' + p.target.toFixed(2) + ' × SQLite req/s;',
+    'each audit row is still committed before its answer.',
+    '',
+    '| database | req/s | p99 (ms) | service CPU µs/req | PostgreSQL CPU µs/req | req/s ÷ SQLite | target |',
+    '|---|--:|--:|--:|--:|--:|---|',
+    `| SQLite | ${formatRps(m.sqliteRps)} | ${formatMs(m.sqliteP99)} | ${cpu(m.sqliteCpuUs)} | | 1 | |`,
+    `| PostgreSQL | ${formatRps(m.postgresRps)} | ${formatMs(m.postgresP99)} | ${cpu(m.serviceCpuUs)} | ${cpu(m.postgresCpuUs)} | **${formatRatio(m.ratio)}** | ${verdict(m.met, `≥ ${p.target.toFixed(2)}`)} |`,
+    '',
+    `Per round, req/s SQLite → PostgreSQL: ${p.sqlite.map((x, i) => `${formatRps(x.rps)} → ${formatRps(p.postgres[i]!.rps)}`).join('; ')}`,
+    '',
+  ];
+}
+
+/** The medians of one server in a scenario, against the bare server, and its verdicts. */
+export interface ServerSummary {
+  id: string;
+  label: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuUs: number;
+  /** median of the per-round req/s ratios (server ÷ bare) */
+  rpsRatio: number;
+  /** median of the per-round bare CPU per request ÷ this server's: the throughput ratio if each had a core */
   cpuRatio: number;
-  ratioMet: boolean | null;
+  /** median of the per-round p99 ratios (server ÷ bare) */
+  p99Ratio: number;
+  cpuTarget: number | null;
+  p99Factor: number | null;
+  cpuMet: boolean | null;
   p99Met: boolean | null;
 }
 
-/** Medians over rounds; the ratio is the median of the per-round ratios (A B pairs). */
-export function summarize(s: ScenarioResult): ScenarioSummary {
-  const ratios = s.service.map((r, i) => ratio(r.rps, s.baseline[i]!.rps));
-  const summary = {
-    baselineRps: median(s.baseline.map((r) => r.rps)),
-    serviceRps: median(s.service.map((r) => r.rps)),
-    ratio: median(ratios),
-    serviceP50: median(s.service.map((r) => r.p50Ms)),
-    serviceP99: median(s.service.map((r) => r.p99Ms)),
-    baselineP99: median(s.baseline.map((r) => r.p99Ms)),
-    baselineCpuUs: median(s.baseline.map((r) => r.cpuUsPerRequest)),
-    serviceCpuUs: median(s.service.map((r) => r.cpuUsPerRequest)),
-    cpuRatio: median(s.service.map((r, i) => ratio(s.baseline[i]!.cpuUsPerRequest, r.cpuUsPerRequest))),
-  };
-  return {
-    ...summary,
-    ratioMet: s.target === null ? null : summary.ratio >= s.target,
-    p99Met: s.p99TargetMs === null ? null : summary.serviceP99 <= s.p99TargetMs,
-  };
+/** Medians over rounds; each ratio is the median of the per-round ratios (rounds run A B A B …). */
+export function summarize(s: ScenarioResult): ServerSummary[] {
+  const bare = s.servers[0]!.rounds;
+  return s.servers.map((srv) => {
+    const per = (f: (r: LoadResult, b: LoadResult) => number): number => median(srv.rounds.map((r, i) => f(r, bare[i]!)));
+    const cpuRatio = per((r, b) => ratio(b.cpuUsPerRequest, r.cpuUsPerRequest));
+    const p99Ratio = per((r, b) => ratio(r.p99Ms, b.p99Ms));
+    return {
+      id: srv.id,
+      label: srv.label,
+      rps: median(srv.rounds.map((r) => r.rps)),
+      p50: median(srv.rounds.map((r) => r.p50Ms)),
+      p99: median(srv.rounds.map((r) => r.p99Ms)),
+      cpuUs: median(srv.rounds.map((r) => r.cpuUsPerRequest)),
+      rpsRatio: per((r, b) => ratio(r.rps, b.rps)),
+      cpuRatio,
+      p99Ratio,
+      cpuTarget: srv.cpuTarget,
+      p99Factor: srv.p99Factor,
+      cpuMet: srv.cpuTarget === null ? null : cpuRatio >= srv.cpuTarget,
+      p99Met: srv.p99Factor === null ? null : p99Ratio <= srv.p99Factor,
+    };
+  });
 }
 
 const cpu = (us: number): string => (Number.isFinite(us) ? us.toFixed(0) : 'n/a');
@@ -124,38 +189,40 @@ function infoLines(info: RunInfo): string[] {
 export function renderHttpReport(r: HttpReport): string {
   const { info } = r;
   const out: string[] = [
-    '## HTTP service against a bare node:http baseline',
+    '## HTTP service: CPU per request beside floor servers',
     '',
-    'What it measures: requests per second and latency of the compiled service (`node dist/server.js`,',
-    '`NODE_ENV=production`, `LOG_LEVEL=warn`, SQLite in a temporary `DATA_DIR`, request metrics and rate',
-    'limits on — limits set to 1,000,000 per window so they count but never refuse) beside a bare',
-    '`node:http` server (`bench/baseline-server.ts`) answering the byte-identical JSON bodies with the',
-    'same content type and no authentication, database or framework. autocannon runs in the bench',
-    'process; each server is its own process. Baseline (A) and service (B) run alternately',
-    `(A B A B …), ${info.rounds} rounds each, ${info.connections} connections, ${info.durationS} s, pipelining 1, after a warm-up;`,
-    'figures are medians over the rounds and the ratio is the median of the per-round ratios.',
-    'Callers send `Authorization: Bearer <token>`; the database holds 1 root account and 10 users with',
-    'a token each (plus the remote-mode account), and requests rotate over those 10 tokens.',
-    'Latency percentiles are computed from every response time (not autocannon\'s whole-millisecond',
-    'histogram). "Server CPU" is the server process\'s user + system CPU time per request (from',
-    '`/proc/<pid>/stat`), which other load on the machine does not inflate; "CPU ratio" is baseline CPU',
-    '÷ service CPU per request, the throughput ratio the two would have with a core each.',
+    'What it measures: for each endpoint, the server process\'s CPU time per request (user + system,',
+    'from `/proc/<pid>/stat`; other load on the machine does not inflate it), requests per second and',
+    'latency, of five servers measured in turn in the same run (bare, Fastify, floor, info, warn, then',
+    'again …): a bare `node:http` server (`bench/baseline-server.ts`) answering the byte-identical',
+    'bodies with no framework, authentication or database; Fastify alone answering the same bytes',
+    '(`bench/fastify-minimal-server.ts`); the "floor", Fastify plus the work every request owes: the',
+    'token\'s HMAC-SHA256, a request id and the same four response headers (`… --floor`); and the',
+    'compiled service (`node dist/server.js`, `NODE_ENV=production`, SQLite in a temporary `DATA_DIR`,',
+    'request metrics and rate limits on, limits set to 1,000,000 per window so they count but never',
+    'refuse) at its default `LOG_LEVEL=info` (one access-log line per request, to a file) and at',
+    '`LOG_LEVEL=warn`. autocannon runs in the bench process, each server in its own process;',
+    `${info.rounds} rounds, ${info.connections} connections, ${info.durationS} s each, pipelining 1, after a warm-up. Callers send`,
+    '`Authorization: Bearer <token>`, rotating over 10 users\' tokens. **CPU ratio** = bare CPU µs per',
+    'request ÷ the server\'s, the throughput ratio the two would have with a core each: the median of',
+    'the per-round ratios. req/s ratios and p99 ratios likewise; p99 is computed from every response',
+    'time. The endpoints and their targets are listed in `bench/scenarios.ts`.',
     '',
     ...infoLines(info),
     '',
-    '| endpoint | baseline (req/s) | service (req/s) | ratio | target | service p50 / p99 (ms) | baseline p99 (ms) | p99 target | server CPU µs/req (baseline / service) | CPU ratio |',
-    '|---|--:|--:|--:|---|--:|--:|---|--:|--:|',
   ];
   for (const s of r.scenarios) {
-    const m = summarize(s);
-    out.push(
-      `| ${s.label} | ${formatRps(m.baselineRps)} | ${formatRps(m.serviceRps)} | ${formatRatio(m.ratio)} | ${verdict(m.ratioMet, `≥ ${s.target?.toFixed(2)}`)} | ${formatMs(m.serviceP50)} / ${formatMs(m.serviceP99)} | ${formatMs(m.baselineP99)} | ${verdict(m.p99Met, `≤ ${s.p99TargetMs} ms`)} | ${cpu(m.baselineCpuUs)} / ${cpu(m.serviceCpuUs)} | ${formatRatio(m.cpuRatio)} |`,
-    );
+    const rows = summarize(s);
+    out.push(`**${s.label}**`, '', '| server | req/s | p50 / p99 (ms) | CPU µs/req | req/s ratio | CPU ratio | target | p99 ÷ bare p99 | p99 target |', '|---|--:|--:|--:|--:|--:|---|--:|---|');
+    for (const m of rows) {
+      const bare = m.id === s.servers[0]!.id;
+      out.push(
+        `| ${m.label} | ${formatRps(m.rps)} | ${formatMs(m.p50)} / ${formatMs(m.p99)} | ${cpu(m.cpuUs)} | ${bare ? '1' : formatRatio(m.rpsRatio)} | ${bare ? '1' : `**${formatRatio(m.cpuRatio)}**`} | ${verdict(m.cpuMet, `≥ ${m.cpuTarget?.toFixed(2)}`)} | ${bare ? '1' : formatRatio(m.p99Ratio)} | ${verdict(m.p99Met, `≤ ${m.p99Factor}×`)} |`,
+      );
+    }
+    out.push('', `Per round, CPU µs/req (${s.servers.map((x) => x.id).join(' / ')}): ${s.servers[0]!.rounds.map((_, i) => s.servers.map((x) => cpu(x.rounds[i]!.cpuUsPerRequest)).join(' / ')).join('; ')}`, '');
   }
-  out.push('', 'Per round (req/s, baseline → service):', '');
-  for (const s of r.scenarios) {
-    out.push(`- ${s.label}: ${s.service.map((x, i) => `${formatRps(s.baseline[i]!.rps)} → ${formatRps(x.rps)}`).join('; ')}`);
-  }
+  if (r.postgres) out.push(...renderPostgres(r.postgres));
   if (r.remote.length > 0) {
     out.push(
       '',

@@ -1,13 +1,19 @@
 /**
- * `npm run bench`: the HTTP service against a bare node:http baseline, side by side, written to
- * docs/benchmarks.md. `npm run bench -- --memory` runs the 1,000,000-request memory check instead.
+ * `npm run bench`: for each scenario of bench/scenarios.ts, CPU per request, req/s and latency of
+ * the bare node:http server, Fastify alone, the floor (Fastify + HMAC + request id + headers) and
+ * the service at LOG_LEVEL=info and warn, in alternating rounds; then the local POST on
+ * PostgreSQL beside SQLite (with PostgreSQL's own CPU), remote mode, scaling with connections
+ * and with the database; written to docs/benchmarks.md. `-- --memory` runs the
+ * 1,000,000-request memory check instead.
  *
  * Options: --memory, --quick (1 round of 2 s, for trying the harness), --rounds N, --duration S,
- * --only get,post,upload,remote,scaling,data (default all), --profile DIR (CPU profile of the
- * service into DIR), --no-build, --no-write (print the report, leave the docs alone).
+ * --only <scenario ids>,postgres,remote,scaling,data (default all), --profile DIR (CPU profile of
+ * the service at info into DIR), --no-build, --no-write (print the report, leave the docs alone).
+ * PG_BENCH_URL: the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -28,12 +34,14 @@ import {
   type DataSizeRow,
   type HttpReport,
   type MemoryCheckpoint,
+  type PostgresResult,
   type RemoteOverhead,
   type RunInfo,
   type ScalingRow,
   type ScenarioResult,
 } from './report.js';
 import { formatMs, formatRatio, formatRps } from './stats.js';
+import { SCENARIOS, type Scenario } from './scenarios.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -55,7 +63,7 @@ const DURATION_S = Number(opts.duration ?? (opts.quick ? 2 : 10));
 const SHORT_S = opts.quick ? 2 : 5;
 const WARMUP_S = opts.quick ? 1 : 3;
 const CONNECTIONS = Number(opts.connections);
-const ONLY = new Set((opts.only ?? 'get,post,upload,remote,scaling,data').split(','));
+const ONLY = new Set((opts.only ?? [...SCENARIOS.map((s) => s.id), 'postgres', 'remote', 'scaling', 'data'].join(',')).split(','));
 const DOCS = join(ROOT, 'docs/benchmarks.md');
 
 const GET_PATH = '/api/v1/services/kaltura';
@@ -104,10 +112,82 @@ async function startBaseline(answers: CannedAnswers, dir: string): Promise<Targe
   return { url: m[1]!, child, pid: child.process.pid! };
 }
 
+async function startFastify(answers: CannedAnswers, dir: string, floor: boolean): Promise<Target & { child: Child }> {
+  const file = join(dir, 'answers.json');
+  writeFileSync(file, JSON.stringify(answers));
+  const child = spawnNode(['--import', 'tsx', 'bench/fastify-minimal-server.ts', file, ...(floor ? ['--floor'] : [])]);
+  const m = await waitForOutput(child, /fastify-minimal listening on (http:\/\/\S+)/);
+  return { url: m[1]!, child, pid: child.process.pid! };
+}
+
 async function startDouble(partnerId: string, adminSecret: string, userSecret: string): Promise<Target & { child: Child }> {
   const child = spawnNode(['--import', 'tsx', 'bench/double-server.ts'], { BENCH_PARTNER_ID: partnerId, BENCH_ADMIN_SECRET: adminSecret, BENCH_USER_SECRET: userSecret });
   const m = await waitForOutput(child, /kaltura-double listening on (http:\/\/\S+)/);
   return { url: m[1]!, child, pid: child.process.pid! };
+}
+
+/** The PostgreSQL server the bench uses (a fresh database on it per run); PG_BENCH_URL overrides. */
+const PG_ADMIN_URL = process.env['PG_BENCH_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** User + system CPU time (ms) of the PostgreSQL backends whose command line names `database`. */
+function postgresBackendsCpuMs(database: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!cmd.startsWith('postgres:') || !cmd.includes(` ${database} `)) continue;
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.set(Number(entry), (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * The local POST on PostgreSQL (a fresh database, seeded alike) beside the SQLite service, in
+ * alternating rounds, counting PostgreSQL's own backends' CPU per request too.
+ */
+async function postgresComparison(sqliteService: RunningService, sqliteCallers: readonly Caller[]): Promise<PostgresResult> {
+  const database = `cks_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${database}`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${database}`;
+  const data = freshServiceData();
+  data.env['DATABASE_URL'] = url.toString();
+  let pgService: RunningService | undefined;
+  try {
+    log(`PostgreSQL: seeding database ${database}`);
+    const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
+    const probe = { host: seeded.callers[0]!.host, authorization: `Bearer ${seeded.callers[0]!.token}` };
+    pgService = await startService(data, GET_PATH, probe);
+    const sqliteRequests = requestsFor(sqliteCallers, 'POST', POST_PATH);
+    const pgRequests = requestsFor(seeded.callers, 'POST', POST_PATH);
+    await runLoad({ url: pgService.url, requests: pgRequests, connections: CONNECTIONS, durationS: WARMUP_S });
+    const result: PostgresResult = { label: 'POST …/kaltura_session (local)', target: 0.6, sqlite: [], postgres: [], postgresCpuUs: [] };
+    log(`PostgreSQL: ${ROUNDS} rounds of SQLite, PostgreSQL (local POST, ${CONNECTIONS} connections, ${DURATION_S} s)`);
+    for (let round = 1; round <= ROUNDS; round++) {
+      result.sqlite.push(await measure(`round ${round} SQLite`, sqliteService, sqliteRequests, CONNECTIONS, DURATION_S));
+      const before = postgresBackendsCpuMs(database);
+      const r = await measure(`round ${round} PostgreSQL`, pgService, pgRequests, CONNECTIONS, DURATION_S);
+      const after = postgresBackendsCpuMs(database);
+      let ms = 0;
+      for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
+      result.postgres.push(r);
+      result.postgresCpuUs.push((ms * 1000) / r.total);
+      log(`    PostgreSQL backends (${after.size}): ${((ms * 1000) / r.total).toFixed(1)} µs/req`);
+    }
+    return result;
+  } finally {
+    await pgService?.child.stop();
+    data.remove();
+    await admin.query(`drop database if exists ${database} with (force)`).catch(() => {});
+    await admin.end();
+  }
 }
 
 function runInfo(command: string, loadBefore: number, connections: number): RunInfo {
@@ -141,44 +221,54 @@ async function httpBenchmark(): Promise<void> {
     const callers = seeded.callers;
     const remoteCaller = seeded.remoteCaller!;
     const probe = { host: callers[0]!.host, authorization: `Bearer ${callers[0]!.token}` };
-    let service = await startService(data, GET_PATH, probe, opts.profile);
+    let service = await startService(data, GET_PATH, probe, { ...(opts.profile ? { profileDir: opts.profile } : {}) });
     children.push(service.child);
+    const warn = await startService(data, GET_PATH, probe, { env: { LOG_LEVEL: 'warn' } });
+    children.push(warn.child);
+    const scenarios = SCENARIOS.filter((s) => ONLY.has(s.id));
     const answers = await cannedAnswers(service, [
-      { method: 'GET', path: GET_PATH, caller: callers[0]! },
-      { method: 'POST', path: POST_PATH, caller: callers[0]! },
-      { method: 'POST', path: UPLOAD_PATH, caller: callers[0]! },
+      ...SCENARIOS.map((s) => ({ method: s.method, path: s.path, caller: callers[0]! })),
       { method: 'POST', path: POST_PATH, caller: remoteCaller },
     ]);
     // every caller's answer has the same length (ids and uuids aside); the baseline answers as the first
     for (const c of callers) {
-      for (const [m, p] of [['GET', GET_PATH], ['POST', POST_PATH], ['POST', UPLOAD_PATH]] as const) answers[`${m} ${c.host} ${p}`] = answers[`${m} ${callers[0]!.host} ${p}`]!;
+      for (const s of SCENARIOS) answers[`${s.method} ${c.host} ${s.path}`] = answers[`${s.method} ${callers[0]!.host} ${s.path}`]!;
     }
     const baseline = await startBaseline(answers, scratch);
     children.push(baseline.child);
-
-    const scenarios = [
-      { id: 'get', label: 'GET /api/v1/services/kaltura', requests: requestsFor(callers, 'GET', GET_PATH), target: 0.8, p99: 10 },
-      { id: 'post', label: 'POST /api/v1/services/kaltura_session (local)', requests: requestsFor(callers, 'POST', POST_PATH), target: 0.65, p99: 10 },
-      { id: 'upload', label: 'POST …/kaltura_session?include_upload_config=1 (local)', requests: requestsFor(callers, 'POST', UPLOAD_PATH), target: 0.6, p99: null },
-      { id: 'remote', label: 'POST …/kaltura_session (remote, Kaltura double)', requests: requestsFor([remoteCaller], 'POST', POST_PATH), target: null, p99: null },
-    ].filter((s) => ONLY.has(s.id));
+    const fastify = await startFastify(answers, scratch, false);
+    children.push(fastify.child);
+    const floor = await startFastify(answers, scratch, true);
+    children.push(floor.child);
+    const servers = (s: Scenario) => [
+      { id: 'bare', label: 'bare node:http', target: baseline, cpuTarget: null, p99Factor: null },
+      { id: 'fastify', label: 'Fastify alone', target: fastify, cpuTarget: null, p99Factor: null },
+      { id: 'floor', label: 'Fastify + token HMAC + request id + headers', target: floor, cpuTarget: null, p99Factor: null },
+      { id: 'info', label: '**service, LOG_LEVEL=info**', target: service, cpuTarget: s.cpuTarget.info, p99Factor: s.p99Factor },
+      { id: 'warn', label: 'service, LOG_LEVEL=warn', target: warn, cpuTarget: s.cpuTarget.warn, p99Factor: s.p99Factor },
+    ];
 
     log(`warm-up (${WARMUP_S} s per endpoint and server)`);
     for (const s of scenarios) {
-      await runLoad({ url: baseline.url, requests: s.requests, connections: CONNECTIONS, durationS: WARMUP_S });
-      await runLoad({ url: service.url, requests: s.requests, connections: CONNECTIONS, durationS: WARMUP_S });
+      const requests = requestsFor(callers, s.method, s.path);
+      for (const srv of servers(s)) await runLoad({ url: srv.target.url, requests, connections: CONNECTIONS, durationS: WARMUP_S });
     }
     for (const s of scenarios) {
-      log(`${s.label}: ${ROUNDS} rounds, A = baseline, B = service, ${CONNECTIONS} connections, ${DURATION_S} s`);
-      const result: ScenarioResult = { label: s.label, target: s.target, p99TargetMs: s.p99, baseline: [], service: [] };
+      log(`${s.label}: ${ROUNDS} rounds of bare, fastify, floor, service at info, service at warn; ${CONNECTIONS} connections, ${DURATION_S} s`);
+      const requests = requestsFor(callers, s.method, s.path);
+      const result: ScenarioResult = { label: s.label, servers: servers(s).map((x) => ({ id: x.id, label: x.label, cpuTarget: x.cpuTarget, p99Factor: x.p99Factor, rounds: [] })) };
+      const list = servers(s);
       for (let round = 1; round <= ROUNDS; round++) {
-        result.baseline.push(await measure(`round ${round} A baseline`, baseline, s.requests, CONNECTIONS, DURATION_S));
-        result.service.push(await measure(`round ${round} B service`, service, s.requests, CONNECTIONS, DURATION_S));
+        for (const [i, srv] of list.entries()) result.servers[i]!.rounds.push(await measure(`round ${round} ${srv.id}`, srv.target, requests, CONNECTIONS, DURATION_S));
       }
-      const m = summarize(result);
-      log(`  → median ratio ${formatRatio(m.ratio)}${s.target !== null ? ` (target ≥ ${s.target})` : ''}, service p99 ${formatMs(m.serviceP99)} ms`);
+      for (const m of summarize(result).slice(1)) log(`  → ${m.id}: CPU ratio ${formatRatio(m.cpuRatio)}${m.cpuTarget !== null ? ` (target ≥ ${m.cpuTarget})` : ''}, p99 ÷ bare ${formatRatio(m.p99Ratio)}`);
       report.scenarios.push(result);
     }
+    await warn.child.stop();
+    await fastify.child.stop();
+    await floor.child.stop();
+
+    if (ONLY.has('postgres')) report.postgres = await postgresComparison(service, callers);
 
     if (ONLY.has('remote')) {
       log('remote mode: the Kaltura double alone vs. through the service');
@@ -255,7 +345,7 @@ async function memoryBenchmark(): Promise<void> {
   const data = freshServiceData();
   const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
   const callers = seeded.callers;
-  const service = await startService(data, GET_PATH, { host: callers[0]!.host, authorization: `Bearer ${callers[0]!.token}` }, opts.profile);
+  const service = await startService(data, GET_PATH, { host: callers[0]!.host, authorization: `Bearer ${callers[0]!.token}` }, { ...(opts.profile ? { profileDir: opts.profile } : {}) });
   try {
     const requests = [...requestsFor(callers, 'GET', GET_PATH), ...requestsFor(callers, 'POST', POST_PATH), ...requestsFor(callers, 'POST', UPLOAD_PATH)];
     const checkpoints: MemoryCheckpoint[] = [];

@@ -1,10 +1,11 @@
 /**
  * The service as production runs it: compiled (`tsc -p tsconfig.build.json`), started as
  * `node dist/server.js` in its own process with NODE_ENV=production, warn-level logs, SQLite in a
- * temporary data directory, request metrics on and rate limits counting but set out of reach.
+ * temporary data directory, request metrics on and rate limits counting but set out of reach;
+ * `LOG_LEVEL=info` (the default configuration) unless a run asks for another level.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -28,7 +29,7 @@ export function freshServiceData(): ServiceData {
   const dataDir = mkdtempSync(join(tmpdir(), 'cks-bench-'));
   const env: Record<string, string> = {
     NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     DATA_DIR: dataDir,
     SECRET_KEYS: randomBytes(32).toString('hex'),
     // SQLite in DATA_DIR, no Redis, whatever the calling shell has set
@@ -46,17 +47,36 @@ export interface RunningService {
   url: string;
   child: Child;
   pid: number;
+  /** where its stdout (the log) goes */
+  logFile: string;
 }
+
+export interface StartOptions {
+  /** write a V8 CPU profile into this directory when the process stops */
+  profileDir?: string;
+  /** environment on top of the data's (e.g. LOG_LEVEL) */
+  env?: Record<string, string>;
+  /** the service's stdout (its log lines) goes to this file; default: the data directory's `service-<n>.log` */
+  logFile?: string;
+}
+
+let started = 0;
+
+/** Node's flags for the service, as `npm start` (package.json) and docs/deployment.md run it. */
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
 
 /**
  * Starts `node dist/server.js` over `data` and waits until `probePath` answers 200 with
- * `probeHeaders`. With `profileDir`, the process writes a V8 CPU profile there when it stops.
+ * `probeHeaders`. Its log lines go to a file, as a production log shipper would read them.
  */
-export async function startService(data: ServiceData, probePath: string, probeHeaders: Record<string, string>, profileDir?: string): Promise<RunningService> {
+export async function startService(data: ServiceData, probePath: string, probeHeaders: Record<string, string>, options: StartOptions = {}): Promise<RunningService> {
   const port = await freePort();
-  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/server.js'];
-  const child = spawnNode(args, { ...data.env, HOST: '127.0.0.1', PORT: String(port) });
+  const args = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), ...SERVICE_NODE_FLAGS, 'dist/server.js'];
+  const logFile = options.logFile ?? join(data.dataDir, `service-${++started}.log`);
+  const fd = openSync(logFile, 'a');
+  const child = spawnNode(args, { ...data.env, ...options.env, HOST: '127.0.0.1', PORT: String(port) }, fd);
+  closeSync(fd);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(url + probePath, probeHeaders, child);
-  return { url, child, pid: child.process.pid! };
+  return { url, child, pid: child.process.pid!, logFile };
 }

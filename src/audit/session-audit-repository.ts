@@ -19,6 +19,9 @@ export interface SessionAuditEntry {
 
 export type NewSessionAuditEntry = Omit<SessionAuditEntry, 'id'>;
 
+/** Rows per INSERT: 11 parameters a row stays far below SQLite's 32,766 and PostgreSQL's 65,535. */
+const MAX_ROWS_PER_INSERT = 500;
+
 export interface AuditFilter {
   accountId?: number;
   userId?: number;
@@ -48,8 +51,11 @@ function toEntry(r: Selectable<Database['kaltura_sessions']>): SessionAuditEntry
 export class SessionAuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** The INSERT, compiled once: building it with Kysely on every session cost a third of the POST. */
-  private insertQuery: { query: CompiledQuery; order: (keyof NewSessionAuditEntry)[] } | undefined;
+  /**
+   * The INSERTs by number of rows, each compiled once: building one with Kysely on every session
+   * cost a third of the POST. Batch sizes repeat (concurrency), so few are ever compiled.
+   */
+  private readonly insertQueries = new Map<number, { query: CompiledQuery; order: (keyof NewSessionAuditEntry)[] }>();
 
   /** Entries waiting for the next group commit, and whether one is running. */
   private queue: { entry: NewSessionAuditEntry; done: (err?: unknown) => void }[] = [];
@@ -57,7 +63,8 @@ export class SessionAuditRepository {
 
   /**
    * Records one minted session; resolves once its row is committed. Concurrent calls share one
-   * transaction (group commit): a commit per session was the largest cost of the session POST.
+   * multi-row INSERT (group commit; one statement is one transaction, and on PostgreSQL one round
+   * trip): a commit per session was the largest cost of the session POST.
    */
   insert(e: NewSessionAuditEntry): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -69,20 +76,15 @@ export class SessionAuditRepository {
     });
   }
 
-  /** Writes every queued entry in one transaction, then again while more arrived meanwhile. */
+  /** Writes every queued entry in one statement, then again while more arrived meanwhile. */
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, 500);
-      this.insertQuery ??= this.compileInsert();
-      const { query, order } = this.insertQuery;
+      const batch = this.queue.splice(0, MAX_ROWS_PER_INSERT);
       try {
-        if (batch.length === 1) {
-          await this.db.executeQuery({ ...query, parameters: order.map((k) => batch[0]!.entry[k]) });
-        } else {
-          await this.db.transaction().execute(async (trx) => {
-            for (const { entry } of batch) await trx.executeQuery({ ...query, parameters: order.map((k) => entry[k]) });
-          });
-        }
+        const { query, order } = this.insertFor(batch.length);
+        const parameters: unknown[] = [];
+        for (const { entry } of batch) for (const k of order) parameters.push(entry[k]);
+        await this.db.executeQuery({ ...query, parameters });
         for (const item of batch) item.done();
       } catch (err) {
         for (const item of batch) item.done(err);
@@ -91,8 +93,22 @@ export class SessionAuditRepository {
     this.flushing = false;
   }
 
-  /** Compiles the INSERT with marker values and records which entry field each parameter takes. */
-  private compileInsert(): { query: CompiledQuery; order: (keyof NewSessionAuditEntry)[] } {
+  private insertFor(rows: number): { query: CompiledQuery; order: (keyof NewSessionAuditEntry)[] } {
+    let q = this.insertQueries.get(rows);
+    if (q === undefined) {
+      q = this.compileInsert(rows);
+      // sizes 1..MAX_ROWS_PER_INSERT at most; keep the map small all the same
+      if (this.insertQueries.size >= 64) this.insertQueries.clear();
+      this.insertQueries.set(rows, q);
+    }
+    return q;
+  }
+
+  /**
+   * Compiles a `rows`-row INSERT with marker values and records which entry field each of a
+   * row's parameters takes (every row's parameters come in the same order, row after row).
+   */
+  private compileInsert(rows: number): { query: CompiledQuery; order: (keyof NewSessionAuditEntry)[] } {
     const columns: Record<keyof NewSessionAuditEntry, keyof Database['kaltura_sessions']> = {
       createdAt: 'created_at',
       accountId: 'account_id',
@@ -108,13 +124,18 @@ export class SessionAuditRepository {
     };
     const fields = Object.keys(columns) as (keyof NewSessionAuditEntry)[];
     const marker = (k: string) => `\u0000param:${k}`;
-    const values = Object.fromEntries(fields.map((k) => [columns[k], marker(k)]));
-    const query = this.db.insertInto('kaltura_sessions').values(values as never).compile();
-    const order = query.parameters.map((p) => {
+    const row = Object.fromEntries(fields.map((k) => [columns[k], marker(k)]));
+    const query = this.db
+      .insertInto('kaltura_sessions')
+      .values(Array.from({ length: rows }, () => row) as never)
+      .compile();
+    const all = query.parameters.map((p) => {
       const field = fields.find((k) => marker(k) === p);
       if (!field) throw new Error('audit insert: unexpected parameter in the compiled query');
       return field;
     });
+    const order = all.slice(0, fields.length);
+    if (all.length !== order.length * rows || all.some((f, i) => f !== order[i % order.length])) throw new Error('audit insert: parameters out of row order');
     return { query, order };
   }
 

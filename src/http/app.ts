@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
+import type { DestinationStream } from 'pino';
 import type { AppContext } from '../app-context.js';
 import { installErrorHandler } from './plugins/error-handler.js';
 import { installAuthentication } from './plugins/authentication.js';
@@ -17,9 +18,10 @@ import { redactUrl } from './redact.js';
 import { handleClientError } from './client-error.js';
 import { LOG_REDACT_PATHS, censorLogValue, scrubLogArguments, serializeErrorForLog } from '../observability/log-redaction.js';
 import { installOpenApi } from './plugins/openapi.js';
-import { installSecurityHeaders } from './plugins/security-headers.js';
+import { installSecurityHeaders, setBaseSecurityHeaders } from './plugins/security-headers.js';
 import { installRequestMetrics, registerMetricsRoute } from './plugins/metrics.js';
 import { installRateLimits } from './plugins/rate-limit.js';
+import { AccessLogController, accessLogger, installAccessLog } from './plugins/access-log.js';
 import { healthRoutes } from './routes/health.js';
 import { lazyChildLoggerFactory } from '../observability/lazy-child-logger.js';
 import { sharedRedisCheck } from '../observability/readiness.js';
@@ -47,7 +49,7 @@ declare module 'fastify' {
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Logger options with redaction of credentials, shared by the server and tests. */
-export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
+export function loggerOptions(level: string, stream?: NodeJS.WritableStream | DestinationStream): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
   return {
     level,
     ...(stream ? { stream } : {}),
@@ -65,8 +67,11 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Ex
 
 /** Creates the app; call `ready()` or `listen()` on it. */
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const logger = options.logger ?? loggerOptions(ctx.config.logLevel);
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(ctx.config.logLevel),
+    logger,
+    // one access-log line per request, written by installAccessLog, instead of Fastify's two
+    logController: new AccessLogController(),
     trustProxy: ctx.config.trustProxy,
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: (req) => {
@@ -117,10 +122,13 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await installOpenApi(app);
   installSecurityHeaders(app);
   installRequestMetrics(app, ctx.metrics);
+  // with logger options (not `false`), access lines go to the same destination
+  installAccessLog(app, typeof logger === 'object' && logger !== null && 'level' in logger ? accessLogger(String(logger.level), (logger as { stream?: DestinationStream }).stream) : null);
 
-  // a callback hook: an async one costs a promise on every request
+  // one callback hook for the headers every answer carries (an async one costs a promise per request)
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', String(request.id));
+    setBaseSecurityHeaders(request, reply);
     done();
   });
 

@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { openContext, seedIfEmpty, type FirstStart } from '../bootstrap.js';
 import type { AppContext } from '../app-context.js';
-import { buildApp } from './app.js';
+import { buildApp, loggerOptions } from './app.js';
+import { bufferedStdout } from '../observability/log-destination.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 
 export interface RunningServer {
@@ -20,6 +21,7 @@ export interface RunningServer {
 export async function startServer(config: Config, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<RunningServer> {
   let app: FastifyInstance | undefined;
   let metricsServer: MetricsServer | undefined;
+  const logs = bufferedStdout();
   // background work started by a request (e.g. token last-used updates) has no request to log on
   const onBackgroundError = (err: unknown) => app?.log.error({ err }, 'background task failed');
   const ctx = await openContext(config, (m) => process.stderr.write(`warning: ${m}\n`), { onBackgroundError });
@@ -27,7 +29,8 @@ export async function startServer(config: Config, out: (text: string) => void = 
     // before listening, so the token is shown even if listening fails (it exists from now on)
     const first = await seedIfEmpty(ctx);
     if (first) announceFirstStart(first, out, config.port === 0 ? null : consoleUrlFor(config.host, config.port));
-    app = await buildApp(ctx);
+    // log lines buffered and written asynchronously; close() and process exit flush them
+    app = await buildApp(ctx, { logger: loggerOptions(config.logLevel, logs.stream) });
     const url = await app.listen({ port: config.port, host: config.host });
     // PORT=0: the port is known only now
     if (first && config.port === 0) out(`  admin console: ${consoleUrl(url)} (sign in there with the access token above)\n\n`);
@@ -35,6 +38,8 @@ export async function startServer(config: Config, out: (text: string) => void = 
       metricsServer = await startMetricsServer(ctx.metrics, { host: config.metricsHost, port: config.metricsPort, token: config.metricsToken });
       app.log.info({ url: metricsServer.url }, 'metrics listening');
     }
+    // the start-up lines now, not after the first second: tools wait for "Server listening"
+    logs.flush();
     let closing: Promise<void> | undefined;
     return {
       app,
@@ -52,6 +57,7 @@ export async function startServer(config: Config, out: (text: string) => void = 
           }
           await metricsServer?.close();
           await ctx.close();
+          logs.flush();
         })();
         return closing;
       },

@@ -7,6 +7,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CircuitState } from '../kaltura/circuit-breaker.js';
 import { BREAKER_STATE_VALUE, type KalturaMetrics } from './kaltura-metrics.js';
+import { HttpRequestStats } from './http-request-stats.js';
 
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const UPSTREAM_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
@@ -14,8 +15,8 @@ const UPSTREAM_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
 /** Every metric the service exports. */
 export class ServiceMetrics implements KalturaMetrics {
   readonly registry = new Registry();
-  readonly httpRequests: Counter<'method' | 'route' | 'status_code'>;
-  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  /** HTTP answers by route, method and status: counts and durations (http_requests_total, http_request_duration_seconds) */
+  readonly http = new HttpRequestStats(HTTP_BUCKETS);
   readonly sessionsMinted: Counter<'mode'>;
   readonly upstreamDuration: Histogram<'mode' | 'outcome'>;
   readonly upstreamErrors: Counter<'mode' | 'reason'>;
@@ -26,19 +27,9 @@ export class ServiceMetrics implements KalturaMetrics {
 
   constructor() {
     const registers = [this.registry];
-    this.httpRequests = new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests answered, by method, route pattern and status code',
-      labelNames: ['method', 'route', 'status_code'],
-      registers,
-    });
-    this.httpDuration = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'Time from request to response, by method, route pattern and status code',
-      labelNames: ['method', 'route', 'status_code'],
-      buckets: HTTP_BUCKETS,
-      registers,
-    });
+    // plain counts per request, formatted only when scraped (see HttpRequestStats)
+    this.registry.registerMetric(this.http.counter('http_requests_total', 'HTTP requests answered, by method, route pattern and status code') as never);
+    this.registry.registerMetric(this.http.histogram('http_request_duration_seconds', 'Time from request to response, by method, route pattern and status code') as never);
     this.sessionsMinted = new Counter({
       name: 'kaltura_sessions_minted_total',
       help: 'Kaltura sessions (KS) handed out, by session mode',
@@ -87,9 +78,7 @@ export class ServiceMetrics implements KalturaMetrics {
 
   /** Counts one response. */
   observeHttp(method: string, route: string, statusCode: number, seconds: number): void {
-    const labels = { method, route, status_code: String(statusCode) };
-    this.httpRequests.inc(labels);
-    this.httpDuration.observe(labels, seconds);
+    this.http.observe(route, method, statusCode, seconds);
   }
 
   /** Counts a failed Kaltura call of the media layer (`operation`: media_get, flavors, download_ks). */

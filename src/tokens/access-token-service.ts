@@ -3,7 +3,8 @@
  * HMAC-SHA256 under the keyring's current key; older keys still verify, and a token found under
  * an older key is re-hashed on use.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { generateAccessToken, looksLikeAccessToken, tokenHint } from '../canvas/access-token-format.js';
 import type { Keyring, KeyringKey } from '../crypto/keyring.js';
 import { TtlCache } from '../cache/ttl-cache.js';
@@ -38,6 +39,16 @@ function hashWith(key: KeyringKey, token: string): string {
   return createHmac('sha256', key.tokenHashKey).update(token, 'utf8').digest('hex');
 }
 
+/**
+ * The key of the verified-token cache: SHA-256 of the presented token (a third of an HMAC's cost
+ * with the one-shot `crypto.hash` where Node has it). Safe as a cache key: tokens are long random
+ * strings, so the digest reveals nothing usable, and the raw token is never kept.
+ */
+const tokenDigest: (token: string) => string =
+  typeof (nodeCrypto as { hash?: unknown }).hash === 'function'
+    ? (token) => (nodeCrypto as unknown as { hash(alg: string, data: string, enc: 'base64'): string }).hash('sha256', token, 'base64')
+    : (token) => createHash('sha256').update(token, 'utf8').digest('base64');
+
 function sameHex(a: string, b: string): boolean {
   const ab = Buffer.from(a, 'hex');
   const bb = Buffer.from(b, 'hex');
@@ -46,7 +57,10 @@ function sameHex(a: string, b: string): boolean {
 
 /** Tokens: create, revoke, authenticate. */
 export class AccessTokenService {
-  /** presented-token hash (current key) → record */
+  /**
+   * SHA-256 of a presented token → its record once its HMAC matched the stored one (null: no
+   * such token). A hit skips the HMAC; a miss computes it to look the token up.
+   */
   private readonly byHash: TtlCache<string, AccessTokenRecord | null>;
   private readonly keys: TtlCache<number, DeveloperKey | null>;
 
@@ -118,13 +132,13 @@ export class AccessTokenService {
   /** Checks a presented token: known, not revoked, not expired, its developer key active. */
   async check(presented: string, now: number = Date.now()): Promise<TokenCheck> {
     if (!looksLikeAccessToken(presented)) return { status: 'invalid' };
-    const currentHash = hashWith(this.keyring.current, presented);
-    let record = this.byHash.get(currentHash);
+    const digest = tokenDigest(presented);
+    let record = this.byHash.get(digest);
     if (record === undefined) {
-      record = await this.lookup(presented, currentHash);
-      this.byHash.set(currentHash, record);
+      record = await this.lookupVerified(presented);
+      this.byHash.set(digest, record);
     }
-    const verdict = this.verdict(presented, currentHash, record, now);
+    const verdict = this.verdict(record, now);
     if (verdict !== 'needs-developer-key') return verdict;
     return this.finish(record!, await this.developerKey(record!.developerKeyId!), now);
   }
@@ -135,27 +149,34 @@ export class AccessTokenService {
    */
   checkCached(presented: string, now: number = Date.now()): TokenCheck | undefined {
     if (!looksLikeAccessToken(presented)) return { status: 'invalid' };
-    const currentHash = hashWith(this.keyring.current, presented);
-    const record = this.byHash.get(currentHash);
+    const record = this.byHash.get(tokenDigest(presented));
     if (record === undefined) return undefined;
-    const verdict = this.verdict(presented, currentHash, record, now);
+    const verdict = this.verdict(record, now);
     if (verdict !== 'needs-developer-key') return verdict;
     const developerKey = this.keys.get(record!.developerKeyId!);
     return developerKey === undefined ? undefined : this.finish(record!, developerKey, now);
   }
 
-  /** The outcome for a looked-up record, up to its developer key (which the caller fetches). */
-  private verdict(presented: string, currentHash: string, record: AccessTokenRecord | null, now: number): TokenCheck | 'needs-developer-key' {
+  /** The outcome for a verified record (null: unknown token), up to its developer key (which the caller fetches). */
+  private verdict(record: AccessTokenRecord | null, now: number): TokenCheck | 'needs-developer-key' {
     if (!record) return { status: 'invalid' };
-    // Constant-time comparison of the stored hash with the presented token's hash (under the
-    // current key, the common case, that hash is already at hand).
-    const key = this.keyring.byId(record.tokenKeyId);
-    const presentedHash = key === this.keyring.current ? currentHash : key && hashWith(key, presented);
-    if (!presentedHash || !sameHex(record.cryptedToken, presentedHash)) return { status: 'invalid' };
     if (record.workflowState === 'deleted') return { status: 'revoked' };
     if (record.expiresAt !== null && Date.parse(record.expiresAt) <= now) return { status: 'expired', expiredAt: record.expiresAt };
     if (record.developerKeyId !== null) return 'needs-developer-key';
     return this.finish(record, null, now);
+  }
+
+  /**
+   * The stored record of a presented token, or null: looked up by its HMAC under every key, and
+   * kept only when the stored HMAC equals the presented token's (compared in constant time).
+   */
+  private async lookupVerified(presented: string): Promise<AccessTokenRecord | null> {
+    const currentHash = hashWith(this.keyring.current, presented);
+    const record = await this.lookup(presented, currentHash);
+    if (!record) return null;
+    const key = this.keyring.byId(record.tokenKeyId);
+    const presentedHash = key === this.keyring.current ? currentHash : key && hashWith(key, presented);
+    return presentedHash && sameHex(record.cryptedToken, presentedHash) ? record : null;
   }
 
   private finish(record: AccessTokenRecord, developerKey: DeveloperKey | null, now: number): TokenCheck {

@@ -12,6 +12,7 @@ import { request } from 'node:http';
 import { createBaselineServer } from '../../bench/baseline-server.js';
 import { summarize, writeSection } from '../../bench/report.js';
 import type { LoadResult } from '../../bench/load.js';
+import { SERVICE_NODE_FLAGS } from '../../bench/service-under-test.js';
 
 const cleanups: Array<() => void> = [];
 
@@ -53,22 +54,26 @@ describe('bench: bare node:http baseline', () => {
 describe('bench: report', () => {
   const run = (rps: number, p99Ms: number, cpuUsPerRequest: number): LoadResult => ({ rps, p50Ms: p99Ms / 2, p99Ms, total: rps * 10, cpuUsPerRequest });
 
-  it('takes the median of the per-round ratios (A B A B …) and judges the targets', () => {
-    const s = summarize({
+  it('takes the median of the per-round ratios (A B A B …) against the bare server and judges the targets', () => {
+    const [bare, service, floor] = summarize({
       label: 'GET',
-      target: 0.8,
-      p99TargetMs: 10,
-      baseline: [run(10_000, 5, 50), run(20_000, 4, 50), run(10_000, 5, 50)],
-      service: [run(9_000, 9, 60), run(10_000, 12, 60), run(8_500, 11, 60)],
+      servers: [
+        { id: 'bare', label: 'bare', cpuTarget: null, p99Factor: null, rounds: [run(10_000, 5, 50), run(20_000, 4, 25), run(10_000, 5, 50)] },
+        { id: 'info', label: 'service', cpuTarget: 0.6, p99Factor: 2, rounds: [run(9_000, 9, 60), run(10_000, 12, 100), run(8_500, 11, 60)] },
+        { id: 'floor', label: 'floor', cpuTarget: null, p99Factor: null, rounds: [run(1, 1, 1), run(1, 1, 1), run(1, 1, 1)] },
+      ],
     });
-    // per-round ratios 0.9, 0.5, 0.85 → median 0.85 (not 9,000 / 10,000 from the medians)
-    expect(s.ratio).toBeCloseTo(0.85, 10);
-    expect(s.ratioMet).toBe(true);
-    expect(s.serviceP99).toBe(11);
-    expect(s.p99Met).toBe(false);
-    expect(s.cpuRatio).toBeCloseTo(50 / 60, 10);
-    const unjudged = summarize({ label: 'remote', target: null, p99TargetMs: null, baseline: [run(1, 1, 1)], service: [run(1, 1, 1)] });
-    expect([unjudged.ratioMet, unjudged.p99Met]).toEqual([null, null]);
+    // per-round req/s ratios 0.9, 0.5, 0.85 → median 0.85 (not 9,000 / 10,000 from the medians)
+    expect(service!.rpsRatio).toBeCloseTo(0.85, 10);
+    // per-round CPU ratios 50/60, 25/100, 50/60 → median 0.833
+    expect(service!.cpuRatio).toBeCloseTo(50 / 60, 10);
+    expect(service!.cpuMet).toBe(true);
+    // per-round p99 ratios 1.8, 3, 2.2 → median 2.2 > 2
+    expect(service!.p99Ratio).toBeCloseTo(2.2, 10);
+    expect(service!.p99Met).toBe(false);
+    expect(service!.p99).toBe(11);
+    expect(bare!.cpuRatio).toBe(1);
+    expect([floor!.cpuMet, floor!.p99Met]).toEqual([null, null]);
   });
 
   it('swaps a docs section in place, or adds it after a named one, leaving the rest alone', () => {
@@ -81,5 +86,12 @@ describe('bench: report', () => {
     expect(readFileSync(file, 'utf8')).toBe(
       '# Benchmarks\n\n<!-- bench:http -->\nnew figures\n<!-- /bench:http -->\n\n<!-- bench:instructions -->\ncounts\n<!-- /bench:instructions -->\n\n## Written by hand\nkept\n',
     );
+  });
+});
+
+describe('bench: the service as production starts it', () => {
+  it('runs the service with the Node flags of `npm start`', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['start']).toBe(`node ${SERVICE_NODE_FLAGS.join(' ')} dist/server.js`);
   });
 });

@@ -10,33 +10,13 @@ import type { ServiceMetrics } from '../../observability/service-metrics.js';
 /** The `route` label of requests no route matched (404s, and 503s while closing). */
 export const UNMATCHED_ROUTE = 'unmatched';
 
-type HttpLabels = { method: string; route: string; status_code: string };
-
-/** Label objects by route, method and status, built once each (few: route patterns, not URLs). */
-class HttpLabelCache {
-  private readonly byRoute = new Map<string, Map<string, Map<number, HttpLabels>>>();
-
-  /** The (shared, never mutated) labels of one route, method and status. */
-  get(route: string, method: string, statusCode: number): HttpLabels {
-    let byMethod = this.byRoute.get(route);
-    if (byMethod === undefined) this.byRoute.set(route, (byMethod = new Map()));
-    let byStatus = byMethod.get(method);
-    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
-    let labels = byStatus.get(statusCode);
-    if (labels === undefined) byStatus.set(statusCode, (labels = { method, route, status_code: String(statusCode) }));
-    return labels;
-  }
-}
-
 /** Counts every response of `app` into `metrics`. */
 export function installRequestMetrics(app: FastifyInstance, metrics: ServiceMetrics): void {
   metrics.enableDefaultMetrics();
-  const cache = new HttpLabelCache();
-  // a callback hook (no promise per request); the same series as ServiceMetrics.observeHttp
+  const http = metrics.http;
+  // a callback hook (no promise per request), plain counts (src/observability/http-request-stats.ts)
   app.addHook('onResponse', (request, reply, done) => {
-    const labels = cache.get(request.routeOptions?.url ?? UNMATCHED_ROUTE, request.method, reply.statusCode);
-    metrics.httpRequests.inc(labels);
-    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    http.observe(request.routeOptions?.url ?? UNMATCHED_ROUTE, request.method, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 }

@@ -4,8 +4,9 @@
  * - failed authentication per client IP: every 401 for a bad token counts, and once an IP has
  *   used up its allowance, its requests that present a token are refused with 429 before the
  *   token is even looked at (no more guessing), until the window passes.
- * Counters live in @fastify/rate-limit's store: in memory, or Redis (pass an ioredis client) so
- * that every instance shares them.
+ * With Redis (pass an ioredis client) every instance shares the counters through
+ * @fastify/rate-limit's store. Without, the failed-authentication counts stay in its in-memory
+ * store and the session limits count in a WindowCounter, checked without a promise.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
@@ -15,6 +16,7 @@ import type { ServiceMetrics } from '../../observability/service-metrics.js';
 import { param } from '../request-params.js';
 import { fallbackRateLimitStore } from '../../redis/fallback-rate-limit-store.js';
 import { ExpiringKeySet } from '../expiring-key-set.js';
+import { WindowCounter } from '../window-counter.js';
 
 /** Limits per window; 0 turns a limit off. */
 export interface RateLimitSettings {
@@ -90,8 +92,9 @@ export async function installRateLimits(app: FastifyInstance, opts: RateLimitOpt
 
   const client = (r: FastifyRequest) => clientKey(r.ip);
   const authFailures = limits.authFailuresPerIp > 0 ? make('auth-fail', limits.authFailuresPerIp, client) : null;
-  const sessionIp = limits.sessionPerIp > 0 ? make('session-ip', limits.sessionPerIp, client) : null;
-  const sessionToken = limits.sessionPerToken > 0 ? make('session-token', limits.sessionPerToken, (r) => String(r.identity?.token.id)) : null;
+  // with Redis the session limits use its shared store; without, WindowCounters (below)
+  const sessionIp = opts.redis && limits.sessionPerIp > 0 ? make('session-ip', limits.sessionPerIp, client) : null;
+  const sessionToken = opts.redis && limits.sessionPerToken > 0 ? make('session-token', limits.sessionPerToken, (r) => String(r.identity?.token.id)) : null;
 
   if (authFailures) {
     // Clients that failed here within the window (kept at least as long as the store's count).
@@ -109,26 +112,48 @@ export async function installRateLimits(app: FastifyInstance, opts: RateLimitOpt
         done,
       );
     });
-    app.addHook('onSend', (request, reply, payload, done) => {
-      if (reply.statusCode !== 401 || !reply.hasHeader('www-authenticate') || !takesTokens(request.url) || !presentsToken(request)) return done(null, payload);
+    // an onError hook: requests that succeed pay nothing; it runs before the 401 is sent, so the
+    // failure is counted before the client can try again
+    app.addHook('onError', (request, _reply, error, done) => {
+      if (!(error instanceof ApiError) || error.statusCode !== 401 || error.headers['www-authenticate'] === undefined || !takesTokens(request.url) || !presentsToken(request)) return done();
       recentFailures.add(client(request), Date.now());
-      authFailures(request).then(() => done(null, payload), done);
+      authFailures(request).then(() => done(), () => done());
     });
   }
 
-  if (sessionIp || sessionToken) {
+  if (limits.sessionPerIp > 0 || limits.sessionPerToken > 0) {
     // A pre-handler of the session routes only (other routes do not pay for it). Route hooks run
     // after the app's, so authentication has run and the token's id is known.
-    const sessionLimits = async (request: FastifyRequest): Promise<void> => {
-      if (sessionIp) {
-        const s = await sessionIp(request);
-        if (!s.isAllowed && s.isExceeded) refuse('session_per_ip', s.ttl, request);
-      }
-      if (sessionToken && request.identity) {
-        const s = await sessionToken(request);
-        if (!s.isAllowed && s.isExceeded) refuse('session_per_token', s.ttl, request);
-      }
-    };
+    let sessionLimits: (request: FastifyRequest, reply: unknown, done: (err?: Error) => void) => void;
+    if (!opts.redis) {
+      // one instance: counters in memory, checked without a promise (src/http/window-counter.ts)
+      const ipCounts = limits.sessionPerIp > 0 ? new WindowCounter(limits.windowMs) : null;
+      const tokenCounts = limits.sessionPerToken > 0 ? new WindowCounter(limits.windowMs) : null;
+      sessionLimits = (request, _reply, done) => {
+        const now = Date.now();
+        if (ipCounts) {
+          const s = ipCounts.hit(client(request), now);
+          if (s.count > limits.sessionPerIp) return done(refusal('session_per_ip', s.ttlMs, request));
+        }
+        if (tokenCounts && request.identity) {
+          const s = tokenCounts.hit(String(request.identity.token.id), now);
+          if (s.count > limits.sessionPerToken) return done(refusal('session_per_token', s.ttlMs, request));
+        }
+        done();
+      };
+    } else {
+      const check = async (request: FastifyRequest): Promise<void> => {
+        if (sessionIp) {
+          const s = await sessionIp(request);
+          if (!s.isAllowed && s.isExceeded) refuse('session_per_ip', s.ttl, request);
+        }
+        if (sessionToken && request.identity) {
+          const s = await sessionToken(request);
+          if (!s.isAllowed && s.isExceeded) refuse('session_per_token', s.ttl, request);
+        }
+      };
+      sessionLimits = (request, _reply, done) => void check(request).then(() => done(), done);
+    }
     app.addHook('onRoute', (route) => {
       if (!SESSION_ROUTES.has(route.url)) return;
       const own = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];

@@ -1,0 +1,50 @@
+/**
+ * Where a service process's CPU goes by thread (main JavaScript thread, V8's GC and compiler
+ * helpers, libuv's pool) under load: `node --import tsx bench/thread-cpu.ts [get|post] [seconds]`.
+ * A `--cpu-prof` profile sees only the main thread; this shows what it leaves out.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { seedDatabase } from './seed.js';
+import { freshServiceData, startService } from './service-under-test.js';
+import { runLoad } from './load.js';
+
+const kind = process.argv[2] ?? 'get';
+const seconds = Number(process.argv[3] ?? 6);
+const path = kind === 'get' ? '/api/v1/services/kaltura' : '/api/v1/services/kaltura_session';
+const method = kind === 'get' ? 'GET' : 'POST';
+
+/** CPU ms per thread name (threads of one name summed). */
+function threads(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      const key = tid === String(pid) ? 'main (JavaScript)' : name.replace(/\d+$/, 'N');
+      out.set(key, (out.get(key) ?? 0) + (Number(f[11]) + Number(f[12])) * 10);
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
+const data = freshServiceData();
+const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
+const requests = seeded.callers.map((c) => ({ method, path, headers: { host: c.host, authorization: `Bearer ${c.token}` } }));
+const service = await startService(data, '/api/v1/services/kaltura', requests[0]!.headers, { env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' } });
+try {
+  await runLoad({ url: service.url, requests, connections: 50, durationS: 3 });
+  const before = threads(service.pid);
+  const r = await runLoad({ url: service.url, requests, connections: 50, durationS: seconds, serverPid: service.pid });
+  const after = threads(service.pid);
+  process.stdout.write(`${method} ${path}: ${Math.round(r.rps)} req/s, ${r.cpuUsPerRequest.toFixed(1)} µs CPU per request\n`);
+  for (const [name, ms] of [...after.entries()].sort((a, b) => b[1] - a[1])) {
+    const us = ((ms - (before.get(name) ?? 0)) * 1000) / r.total;
+    if (us > 0) process.stdout.write(`  ${name.padEnd(24)} ${us.toFixed(1)} µs/req\n`);
+  }
+} finally {
+  await service.child.stop();
+  data.remove();
+}
