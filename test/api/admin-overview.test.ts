@@ -112,12 +112,12 @@ describe.each(await testDatabases())('admin API: overview on %s', (database) => 
     call(seededAt.fiveHoursAgo, 'kaltura_timeout', 200);
     call(seededAt.fiveHoursAgo, 'kaltura_unavailable', 0.01); // never reached Kaltura: not timed
     await w.t.ctx.kalturaCalls.drain();
-    // media objects registered through the API: two in A (one deleted again: still created), one in B
+    // media objects registered through the API: two in A (one deleted again: still created), none in B
+    // (B's Kaltura domain is not the double: registering there would send media.get off this machine)
     const register = (host: string, token: string, id: string) =>
       w.t.app.inject({ method: 'POST', url: '/api/v1/media_objects', headers: { host, ...bearer(token) }, payload: { id, type: 'video', title: id } });
     expect((await register(HOST_A, w.userA.token, '0_overvw01')).statusCode).toBe(200);
     expect((await register(HOST_A, w.userA.token, '0_overvw02')).statusCode).toBe(200);
-    expect((await register(HOST_B, w.userB.token, '0_overvw03')).statusCode).toBe(200);
     expect((await w.t.app.inject({ method: 'DELETE', url: '/api/v1/media_objects/0_overvw02', headers: { host: HOST_A, ...bearer(w.userA.token) } })).statusCode).toBe(200);
     await w.t.ctx.media.idle();
   });
@@ -181,7 +181,7 @@ describe.each(await testDatabases())('admin API: overview on %s', (database) => 
     const days = (await w.call(w.adminA, 'GET', url(w.adminA.account.id, '30d'))).json() as OverviewBody;
     expect(sum(series(days, 'media_objects', 'media_object_created'))).toBe(2);
     const b = (await w.call(w.adminB, 'GET', url(w.adminB.account.id))).json() as OverviewBody;
-    expect(sum(series(b, 'media_objects', 'media_object_created'))).toBe(1);
+    expect(sum(series(b, 'media_objects', 'media_object_created'))).toBe(0);
   });
 
   it('counts per day over the last 30 days', async () => {

@@ -75,7 +75,7 @@ describe.skipIf(skip !== null)('console accessibility (Chromium, axe-core and ke
 
   it('overview with a data table open', async () => {
     await page.goto(`${baseUrl}/admin/overview`);
-    await expect.poll(() => page.locator('section.chart-card').count(), PATIENCE).toBe(3);
+    await expect.poll(() => page.locator('section.chart-card').count(), PATIENCE).toBe(4);
     await page.locator('section[data-chart="kaltura_calls"] summary').click();
     await check('overview, data table open');
   });
