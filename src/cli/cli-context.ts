@@ -1,11 +1,11 @@
 /** Shared plumbing of the CLI's database commands: open the context, run, print, close. */
-import { loadConfig } from '../config.js';
-import { openContext } from '../bootstrap.js';
 import type { AppContext } from '../app-context.js';
-import { UsageError, type CliIo } from './main.js';
+import { UsageError, type CliIo } from './cli-io.js';
 
 /** Runs `fn` with an open context (database from DATABASE_URL) and closes it afterwards. */
 export async function withContext<T>(io: CliIo, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  // loaded here, not at the top: only database commands pay for the database and services
+  const [{ loadConfig }, { openContext }] = await Promise.all([import('../config.js'), import('../bootstrap.js')]);
   let config;
   try {
     config = loadConfig();
