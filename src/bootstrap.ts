@@ -7,7 +7,6 @@ import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loadKeyring } from './crypto/load-keyring.js';
 import { createAppContext, type AppContext, type ContextOptions } from './app-context.js';
-import { openSharedRedis } from './redis/shared-redis.js';
 import { withStartupLock } from './db/startup-lock.js';
 
 /** Opens the database, migrates it, loads the keys and builds the context. */
@@ -21,7 +20,8 @@ export async function openContext(config: Config, warn: (m: string) => void, opt
     throw err;
   }
   // REDIS_URL: invalidations, widget sessions and rate limits shared with the other instances.
-  const redis = config.redisUrl && !options.bus ? openSharedRedis(config.redisUrl, config.redisPrefix, (_level, m) => warn(m)) : undefined;
+  // (ioredis is loaded only when it is used)
+  const redis = config.redisUrl && !options.bus ? (await import('./redis/shared-redis.js')).openSharedRedis(config.redisUrl, config.redisPrefix, (_level, m) => warn(m)) : undefined;
   const ctx = createAppContext(config, db, keyring, redis ? { widgetSessions: redis.widgetSessions, ...options, bus: redis.bus, redis } : options);
   const close = ctx.close;
   ctx.close = async () => {
