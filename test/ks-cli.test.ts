@@ -214,7 +214,7 @@ describe('start-up cost: each command loads only what it uses', () => {
     expect(heavyIn(r.modules)).toEqual([]);
   });
 
-  it('migrate loads the database but not the server (and the recorder does see what is loaded)', () => {
+  it('database commands load the database but not the server, nor pg/ioredis on SQLite (and the recorder does see what is loaded)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ks-cli-migrate-'));
     try {
       const r = modulesLoadedBy(['migrate', '--json'], { DATA_DIR: dir, DATABASE_URL: join(dir, 'm.db'), SECRET_KEYS: 'a'.repeat(64) });
@@ -222,6 +222,11 @@ describe('start-up cost: each command loads only what it uses', () => {
       expect(r.modules.some((m) => m.includes('/node_modules/kysely/'))).toBe(true);
       expect(r.modules.some((m) => m.includes('/node_modules/better-sqlite3/'))).toBe(true);
       expect(r.modules.filter((m) => m.includes('/node_modules/fastify/') || m.includes('/dist/http/'))).toEqual([]);
+      // a database command on SQLite loads neither the PostgreSQL nor the Redis client
+      const accounts = modulesLoadedBy(['accounts', 'list', '--json'], { DATA_DIR: dir, DATABASE_URL: join(dir, 'm.db'), SECRET_KEYS: 'a'.repeat(64) });
+      expect(accounts.code).toBe(0);
+      expect(accounts.modules.some((m) => m.includes('/dist/app-context.js'))).toBe(true);
+      expect(accounts.modules.filter((m) => m.includes('/node_modules/pg/') || m.includes('/node_modules/ioredis/'))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
