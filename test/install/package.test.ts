@@ -95,7 +95,7 @@ beforeAll(async () => {
     run('npm', ['install', ...quiet, tarball], { cwd: join(work, 'local'), timeoutMs: 150_000 }).then(ok),
     run('npm', ['install', '-g', '--prefix', join(work, 'global'), ...quiet, tarball], { timeoutMs: 150_000 }).then(ok),
   ]);
-}, 300_000);
+}, 420_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
