@@ -1,10 +1,9 @@
 /** `canvas-kaltura settings …`: Kaltura settings, site-wide or per root account. */
 import type { Command } from 'commander';
-import type { AppContext } from '../app-context.js';
 import { UsageError, type CliIo } from './cli-io.js';
-import { positiveInt, print, withContext } from './cli-context.js';
+import { positiveInt, print, withContext, type CliContext } from './cli-context.js';
 
-async function level(ctx: AppContext, account: number | undefined): Promise<number | null> {
+async function level(ctx: CliContext, account: number | undefined): Promise<number | null> {
   if (account === undefined) return null;
   if (!(await ctx.accounts.findById(account))) throw new UsageError(`account ${account} not found`);
   return account;
@@ -34,7 +33,7 @@ export function registerSettingsCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (pairs: string[], opts: { account?: number; check?: boolean; force?: boolean; enable: boolean; json?: boolean }) => {
       const submitted = parsePairs(pairs);
-      await withContext(io, async (ctx) => {
+      await withContext(io, { kalturaCheck: true }, async (ctx) => {
         const accountId = await level(ctx, opts.account);
         const result = await ctx.settings.update(accountId, submitted, { check: opts.check === true, force: opts.force === true, ...(opts.enable ? {} : { enabled: false }) });
         if (!result.ok) {
@@ -54,7 +53,7 @@ export function registerSettingsCommands(program: Command, io: CliIo): void {
     .option('--account <id>', 'root account id (default: site-wide)', positiveInt('--account'))
     .option('--json', 'print JSON')
     .action(async (keys: string[], opts: { account?: number; json?: boolean }) => {
-      await withContext(io, async (ctx) => {
+      await withContext(io, { kalturaCheck: true }, async (ctx) => {
         const accountId = await level(ctx, opts.account);
         const result = await ctx.settings.update(accountId, {}, { unset: keys, force: true });
         if (!result.ok) {
@@ -96,7 +95,7 @@ export function registerSettingsCommands(program: Command, io: CliIo): void {
     .option('--account <id>', 'root account id (default: site-wide)', positiveInt('--account'))
     .option('--json', 'print JSON')
     .action(async (opts: { account?: number; json?: boolean }) => {
-      await withContext(io, async (ctx) => {
+      await withContext(io, { kalturaCheck: true }, async (ctx) => {
         const result = await ctx.settings.checkNow(await level(ctx, opts.account));
         if (!result) throw new UsageError('no connectivity check is available');
         print(io, opts.json, result, `${result.outcome}: ${result.message}`);
