@@ -4,7 +4,7 @@
  * library entry `canvas-kaltura-services/ks` with its type declarations.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,7 +50,10 @@ beforeAll(() => {
   );
   writeFileSync(
     join(out, 'record-modules.mjs'),
-    "import { register } from 'node:module';\nregister('./module-hooks.mjs', import.meta.url, { data: { file: process.env.MODULE_LOG } });\n",
+    "import { register, createRequire } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n" +
+      "register('./module-hooks.mjs', import.meta.url, { data: { file: process.env.MODULE_LOG } });\n" +
+      // CommonJS modules (required from CommonJS, which the hook does not see) are in require.cache at exit
+      "const cache = createRequire(import.meta.url).cache;\nprocess.on('exit', () => appendFileSync(process.env.MODULE_LOG, Object.keys(cache).join('\\n') + '\\n'));\n",
   );
   expect(existsSync(join(out, 'dist', 'cli', 'main.js'))).toBe(true);
 }, 120_000);
@@ -214,22 +217,47 @@ describe('start-up cost: each command loads only what it uses', () => {
     expect(heavyIn(r.modules)).toEqual([]);
   });
 
-  it('database commands load the database but not the server, nor pg/ioredis on SQLite (and the recorder does see what is loaded)', () => {
+  it('database commands load the database but not the server, metrics or Kaltura client, nor pg/ioredis on SQLite (and the recorder does see what is loaded)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ks-cli-migrate-'));
     try {
       const r = modulesLoadedBy(['migrate', '--json'], { DATA_DIR: dir, DATABASE_URL: join(dir, 'm.db'), SECRET_KEYS: 'a'.repeat(64) });
       expect(r.code).toBe(0);
-      expect(r.modules.some((m) => m.includes('/node_modules/kysely/'))).toBe(true);
+      // Kysely through its CommonJS build only (src/db/kysely.ts): not a second copy from its ES modules
+      expect(r.modules.some((m) => m.includes('/node_modules/kysely/dist/cjs/'))).toBe(true);
+      expect(r.modules.filter((m) => m.includes('/node_modules/kysely/dist/esm/'))).toEqual([]);
       expect(r.modules.some((m) => m.includes('/node_modules/better-sqlite3/'))).toBe(true);
       expect(r.modules.filter((m) => m.includes('/node_modules/fastify/') || m.includes('/dist/http/'))).toEqual([]);
-      // a database command on SQLite loads neither the PostgreSQL nor the Redis client
-      const accounts = modulesLoadedBy(['accounts', 'list', '--json'], { DATA_DIR: dir, DATABASE_URL: join(dir, 'm.db'), SECRET_KEYS: 'a'.repeat(64) });
-      expect(accounts.code).toBe(0);
-      expect(accounts.modules.some((m) => m.includes('/dist/app-context.js'))).toBe(true);
-      expect(accounts.modules.filter((m) => m.includes('/node_modules/pg/') || m.includes('/node_modules/ioredis/'))).toEqual([]);
+      // The other database commands build only the database-backed services: on SQLite no PostgreSQL or
+      // Redis client, and never the server, its logger, the metrics, or the Kaltura client.
+      const notForDatabaseCommands = ['/node_modules/kysely/dist/esm/', '/node_modules/pg/', '/node_modules/ioredis/', '/node_modules/fastify/', '/node_modules/pino/', '/node_modules/prom-client/', '/dist/app-context.js', '/dist/bootstrap.js', '/dist/observability/', '/dist/kaltura/', '/dist/sessions/', '/dist/server.js'];
+      const env = { DATA_DIR: dir, DATABASE_URL: join(dir, 'm.db'), SECRET_KEYS: 'a'.repeat(64) };
+      for (const args of [['accounts', 'create', '--name', 'A'], ['users', 'create', '--account', '1', '--name', 'N', '--login', 'n'], ['tokens', 'create', '--user', '1'], ['accounts', 'list'], ['settings', 'show'], ['audit', 'list']]) {
+        const r = modulesLoadedBy([...args, '--json'], env);
+        expect({ args, code: r.code, stderr: r.stderr, coreServices: r.modules.some((m) => m.includes('/dist/core-services.js')) }).toEqual({ args, code: 0, stderr: '', coreServices: true });
+        expect({ args, loaded: r.modules.filter((m) => notForDatabaseCommands.some((h) => m.includes(h))) }).toEqual({ args, loaded: [] });
+      }
+      // ...and the recorder does see those modules where a command uses them: settings set checks against Kaltura
+      const set = modulesLoadedBy(['settings', 'set', 'partner_id=1'], env);
+      expect(set.modules.some((m) => m.includes('/dist/kaltura/kaltura-connectivity.js'))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("src takes Kysely's run-time values only from src/db/kysely.ts (one copy, the CommonJS build)", () => {
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) walk(path);
+        else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && path !== join(root, 'src', 'db', 'kysely.ts')) {
+          // an import from 'kysely' that is not `import type` brings in its ES modules
+          for (const m of readFileSync(path, 'utf8').matchAll(/^import\s+(?!type\s)[^;]*?from\s+'kysely'/gm)) offenders.push(`${path.slice(root.length)}: ${m[0]}`);
+        }
+      }
+    };
+    walk(join(root, 'src'));
+    expect(offenders).toEqual([]);
   });
 });
 
