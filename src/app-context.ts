@@ -1,6 +1,7 @@
 /**
- * Wires storage, caches and services together for one process. The HTTP layer, the CLI and
- * the tests all build the same context; nothing here listens on a port.
+ * Wires storage, caches and services together for one process: the database-backed core
+ * (core-services.ts) plus metrics and the Kaltura issuers. The HTTP layer and the tests build this
+ * context; the CLI's database commands build only the core. Nothing here listens on a port.
  */
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
