@@ -1,29 +1,19 @@
 /**
- * Wires storage, caches and services together for one process. The HTTP layer, the CLI and
- * the tests all build the same context; nothing here listens on a port.
+ * Wires storage, caches and services together for one process: the database-backed core
+ * (core-services.ts) plus metrics and the Kaltura issuers. The HTTP layer and the tests build this
+ * context; the CLI's database commands build only the core. Nothing here listens on a port.
  */
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
 import type { Keyring } from './crypto/keyring.js';
 import { LocalInvalidationBus, type InvalidationBus } from './cache/invalidation-bus.js';
-import { AccountRepository } from './accounts/account-repository.js';
 import { AccountResolver } from './accounts/account-resolver.js';
-import { UserRepository } from './users/user-repository.js';
-import { UserDirectory } from './users/user-directory.js';
-import { DeveloperKeyRepository } from './developer-keys/developer-key-repository.js';
-import { DeveloperKeyService } from './developer-keys/developer-key-service.js';
-import { AccessTokenRepository } from './tokens/access-token-repository.js';
-import { AccessTokenService } from './tokens/access-token-service.js';
-import { SettingsRepository } from './settings/settings-repository.js';
-import { SettingsService } from './settings/settings-service.js';
-import { SessionAuditRepository } from './audit/session-audit-repository.js';
-import { ErrorReportRepository } from './error-reports/error-report-repository.js';
+import { createCoreServices, type CoreServices } from './core-services.js';
 import { Authenticator } from './auth/authenticator.js';
 import { KalturaService } from './sessions/kaltura-service.js';
 import { LocalSessionIssuer } from './kaltura/issuers/local-issuer.js';
 import type { SessionIssuer } from './kaltura/issuers/session-issuer.js';
 import type { SessionMode } from './settings/kaltura-settings.js';
-import { knownScopes } from './http/route-scopes.js';
 import { createKalturaConnectivity } from './kaltura/kaltura-connectivity.js';
 import { ServiceMetrics } from './observability/service-metrics.js';
 import { InstrumentedSessionIssuer } from './observability/instrumented-issuer.js';
@@ -42,21 +32,9 @@ import type { CircuitBreakerRegistry } from './kaltura/circuit-breaker.js';
 import { KalturaCallLog } from './overview/kaltura-call-log.js';
 import { SettingsCheckLog } from './overview/settings-check-log.js';
 
-/** Everything a request handler or a CLI command may use. */
-export interface AppContext {
-  config: Config;
-  db: Db;
-  keyring: Keyring;
-  bus: InvalidationBus;
-  accounts: AccountRepository;
+/** Everything a request handler may use: the core services (core-services.ts) and the network side. */
+export interface AppContext extends CoreServices {
   accountResolver: AccountResolver;
-  users: UserRepository;
-  userDirectory: UserDirectory;
-  developerKeys: DeveloperKeyService;
-  tokens: AccessTokenService;
-  settings: SettingsService;
-  audit: SessionAuditRepository;
-  errorReports: ErrorReportRepository;
   authenticator: Authenticator;
   kaltura: KalturaService;
   issuers: Map<SessionMode, SessionIssuer>;
@@ -102,14 +80,8 @@ export interface ContextOptions {
 export function createAppContext(config: Config, db: Db, keyring: Keyring, options: ContextOptions = {}): AppContext {
   const bus = options.bus ?? new LocalInvalidationBus();
   const ttl = config.cacheTtlMs;
-  const accounts = new AccountRepository(db.kysely);
-  const users = new UserRepository(db.kysely);
-  const developerKeyRepo = new DeveloperKeyRepository(db.kysely);
-  const tokenRepo = new AccessTokenRepository(db.kysely);
-  const tokens = new AccessTokenService(tokenRepo, developerKeyRepo, keyring, knownScopes, bus, ttl, options.onBackgroundError);
-  const userDirectory = new UserDirectory(users, bus, ttl);
-  const settings = new SettingsService(new SettingsRepository(db.kysely), keyring, bus, ttl);
-  const audit = new SessionAuditRepository(db.kysely);
+  const core = createCoreServices(config, db, keyring, bus, options.onBackgroundError);
+  const { accounts, userDirectory, tokens, settings, audit } = core;
   const metrics = options.metrics ?? new ServiceMetrics();
   const connectivity = createKalturaConnectivity(config, bus, {
     ...(options.widgetSessions ? { appToken: { cache: options.widgetSessions } } : {}),
@@ -141,19 +113,8 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
     if (topic === 'settings') media.settingsChanged();
   });
   return {
-    config,
-    db,
-    keyring,
-    bus,
-    accounts,
+    ...core,
     accountResolver: new AccountResolver(accounts, bus, ttl),
-    users,
-    userDirectory,
-    developerKeys: new DeveloperKeyService(developerKeyRepo, tokenRepo, knownScopes, bus),
-    tokens,
-    settings,
-    audit,
-    errorReports: new ErrorReportRepository(db.kysely),
     authenticator: new Authenticator(tokens, userDirectory),
     kaltura: new KalturaService(settings, issuers, audit, options.clock),
     issuers,

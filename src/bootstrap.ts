@@ -3,31 +3,20 @@
  * start's seeding (default root account, an admin user and that admin's access token).
  */
 import type { Config } from './config.js';
-import { connectDatabase } from './db/connect.js';
-import { migrateToLatest } from './db/migrate.js';
-import { loadKeyring } from './crypto/load-keyring.js';
+import { openStorage } from './open-storage.js';
 import { createAppContext, type AppContext, type ContextOptions } from './app-context.js';
-import { openSharedRedis } from './redis/shared-redis.js';
 import { withStartupLock } from './db/startup-lock.js';
 
 /** Opens the database, migrates it, loads the keys and builds the context. */
 export async function openContext(config: Config, warn: (m: string) => void, options: ContextOptions = {}): Promise<AppContext> {
-  const keyring = loadKeyring(config, warn);
-  const db = await connectDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
-  try {
-    await migrateToLatest(db);
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
-  // REDIS_URL: invalidations, widget sessions and rate limits shared with the other instances.
-  const redis = config.redisUrl && !options.bus ? openSharedRedis(config.redisUrl, config.redisPrefix, (_level, m) => warn(m)) : undefined;
+  // a bus given by the caller replaces the shared Redis one (and Redis is then not opened)
+  const storage = await openStorage(config, warn, { redis: !options.bus });
+  const { db, keyring, redis } = storage;
   const ctx = createAppContext(config, db, keyring, redis ? { widgetSessions: redis.widgetSessions, ...options, bus: redis.bus, redis } : options);
   const close = ctx.close;
   ctx.close = async () => {
     await close();
-    await redis?.close();
-    await db.close();
+    await storage.close();
   };
   return ctx;
 }

@@ -2,6 +2,7 @@
  * Environment → typed, validated configuration. Fails fast with one clear message per problem.
  * Every variable is listed in the README's "Configuration" table.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -10,6 +11,37 @@ const bool = z
   .toLowerCase()
   .refine((v) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''].includes(v), 'must be true or false')
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const BOOL_WORDS = ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'];
+
+/** An IPv4/IPv6 address, or one with a /prefix (CIDR). */
+function isAddressOrCidr(value: string): boolean {
+  const slash = value.indexOf('/');
+  const address = slash < 0 ? value : value.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (slash < 0) return true;
+  const prefix = value.slice(slash + 1);
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: true/false, or the proxies' addresses and CIDRs (comma-separated), as Fastify's
+ * `trustProxy` takes them: X-Forwarded-* is believed only from a connection from one of those.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v, ctx): boolean | string[] => {
+    if (v === '' || BOOL_WORDS.includes(v.toLowerCase())) return ['1', 'true', 'yes', 'on'].includes(v.toLowerCase());
+    const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = list.filter((s) => !isAddressOrCidr(s));
+    if (bad.length > 0 || list.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `must be true, false, or proxy addresses/CIDRs separated by commas (not ${JSON.stringify(bad.join(',') || v)})` });
+      return z.NEVER;
+    }
+    return list;
+  });
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -22,7 +54,7 @@ const schema = z.object({
   DATABASE_POOL_SIZE: int(1, 500).default(10),
   SECRET_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   CACHE_TTL_MS: int(0, 5000).default(2000),
   REDIS_URL: z.string().optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and : _ . - only (at most 64)').default('canvas-kaltura:'),
@@ -52,7 +84,8 @@ export interface Config {
   /** Comma-separated keys; undefined when not configured (dev: generated under dataDir). */
   secretKeys: string | undefined;
   logLevel: string;
-  trustProxy: boolean;
+  /** believe X-Forwarded-For/-Proto: from anyone (true), no one (false), or these proxy addresses/CIDRs */
+  trustProxy: boolean | string[];
   /** How long cached tokens, accounts and settings live; the bound on cross-process staleness. */
   cacheTtlMs: number;
   redisUrl: string | undefined;

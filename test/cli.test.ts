@@ -82,7 +82,8 @@ describe('canvas-kaltura CLI', () => {
     expect(bad.err).toContain('Please enter an integer for the play list cache');
 
     const acct = await run('settings', 'set', '--account', '1', 'ks_version=1', '--json');
-    expect(acct.json).toMatchObject({ account_id: 1, enabled: null, settings: { ks_version: 1 } });
+    // an account's first save turns Kaltura on for it (site-wide settings are enabled here)
+    expect(acct.json).toMatchObject({ account_id: 1, enabled: true, settings: { ks_version: 1 } });
 
     const show = await run('settings', 'show', '--json');
     expect(show.json).toMatchObject({ account_id: null, enabled: true, settings: { secret_key: '********' } });
@@ -98,6 +99,19 @@ describe('canvas-kaltura CLI', () => {
     expect(unset.json.settings).toEqual({});
     expect((await run('settings', 'unset', 'no_such_key')).err).toContain('Unknown setting "no_such_key"');
     expect((await run('settings', 'show', '--account', '99')).err).toContain('account 99 not found');
+  });
+
+  it("enables an account's settings on their first save, unless site-wide says disabled or --no-enable", async () => {
+    const ids: number[] = [];
+    for (const name of ['First Save', 'Site Disabled', 'No Enable']) ids.push((await run('accounts', 'create', '--name', name, '--json')).json.id);
+    const [first, inherits, off] = ids as [number, number, number];
+    expect((await run('settings', 'enable', '--json')).json.enabled).toBe(true);
+    expect((await run('settings', 'set', '--account', String(first), 'partner_id=7', '--json')).json.enabled).toBe(true);
+    expect((await run('settings', 'set', '--account', String(off), 'partner_id=7', '--no-enable', '--json')).json.enabled).toBe(false);
+    expect((await run('settings', 'disable', '--json')).json.enabled).toBe(false);
+    const inherited = await run('settings', 'set', '--account', String(inherits), 'partner_id=7', '--json');
+    expect(inherited.json.enabled).toBeNull();
+    expect((await run('settings', 'show', '--account', String(inherits))).out).toContain('enabled: (inherits site-wide)');
   });
 
   it('re-encrypts secrets after a key rotation', async () => {

@@ -19,6 +19,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KALTURA_BREAKER_FAILURES: '0' })).toThrow(/KALTURA_BREAKER_FAILURES/);
   });
 
+  it('reads TRUST_PROXY as true/false or a list of proxy addresses and CIDRs', () => {
+    expect(loadConfig({ TRUST_PROXY: 'yes' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,fd00::/8 ,::1' }).trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8', '::1']);
+    for (const bad of ['maybe', '10.0.0.0/33', '10.0.0.300', 'proxy.internal', '10.0.0.1/x', '::1/129']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY: must be true, false, or proxy addresses/);
+    }
+  });
+
   it('passes the breaker settings to the Kaltura circuit breakers', () => {
     const c = loadConfig({ KALTURA_BREAKER_FAILURES: '2', KALTURA_BREAKER_COOLDOWN_MS: '60000' });
     const k = createKalturaConnectivity(c, new LocalInvalidationBus());

@@ -4,7 +4,7 @@
  * library entry `canvas-kaltura-services/ks` with its type declarations.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,6 +23,18 @@ function cli(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs the built CLI with a module loader hook that lists every module it loads. */
+function modulesLoadedBy(args: string[], env: Record<string, string> = {}) {
+  const log = join(out, `modules-${Math.random().toString(36).slice(2)}.log`);
+  writeFileSync(log, '');
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(out, 'record-modules.mjs')).href, bin, ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, ...env, MODULE_LOG: log },
+  });
+  return { code: r.status, stderr: r.stderr, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+
 beforeAll(() => {
   mkdirSync(join(out, 'bin'), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'), 'dir');
@@ -30,6 +42,19 @@ beforeAll(() => {
   // Other folders may be mid-edit and fail type checking; tsc still emits, so only the output matters.
   spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(out, 'dist'), '--tsBuildInfoFile', join(out, '.tsbuildinfo')], { cwd: root, encoding: 'utf8' });
   copyFileSync(join(root, 'bin', 'canvas-kaltura.js'), bin);
+  // a loader hook recording each module loaded, for the start-up cost checks below
+  writeFileSync(
+    join(out, 'module-hooks.mjs'),
+    "import { appendFileSync } from 'node:fs';\nlet file;\nexport function initialize(data) { file = data.file; }\n" +
+      "export async function load(url, context, next) { appendFileSync(file, url + '\\n'); return next(url, context); }\n",
+  );
+  writeFileSync(
+    join(out, 'record-modules.mjs'),
+    "import { register, createRequire } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n" +
+      "register('./module-hooks.mjs', import.meta.url, { data: { file: process.env.MODULE_LOG } });\n" +
+      // CommonJS modules (required from CommonJS, which the hook does not see) are in require.cache at exit
+      "const cache = createRequire(import.meta.url).cache;\nprocess.on('exit', () => appendFileSync(process.env.MODULE_LOG, Object.keys(cache).join('\\n') + '\\n'));\n",
+  );
   expect(existsSync(join(out, 'dist', 'cli', 'main.js'))).toBe(true);
 }, 120_000);
 
@@ -54,6 +79,35 @@ describe('canvas-kaltura ks generate', () => {
     expect(g.code).toBe(0);
     const i = JSON.parse(cli('ks', 'inspect', g.stdout.trim(), '--partner-id', '99', '--secret', 's', '--json').stdout);
     expect(i).toMatchObject({ valid: false, error: 'EXPIRED', version: 1, type: 2, userId: '' });
+  });
+
+  it('--json prints one object describing the KS', () => {
+    const before = Math.floor(Date.now() / 1000);
+    const g = cli('ks', 'generate', '--partner-id', '1234', '--secret', 'adm1n', '--user', 'john', '--type', '2', '--expiry', '600', '--privileges', 'sview:*', '--json');
+    expect(g.code).toBe(0);
+    const json = JSON.parse(g.stdout);
+    expect(Object.keys(json)).toEqual(['ks', 'partner_id', 'user_id', 'type', 'expiry', 'privileges', 'version']);
+    expect(json).toMatchObject({ partner_id: 1234, user_id: 'john', type: 2, privileges: 'sview:*', version: 2 });
+    expect(json.expiry).toBeGreaterThanOrEqual(before + 600);
+    expect(json.expiry).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 600);
+    const i = JSON.parse(cli('ks', 'inspect', json.ks, '--partner-id', '1234', '--secret', 'adm1n', '--json').stdout);
+    expect(i).toMatchObject({ valid: true, userId: 'john', type: 2, privileges: 'sview:*', validUntil: json.expiry });
+    const v1 = JSON.parse(cli('ks', 'generate', '--partner-id', '9', '--secret', 's', '--version', '1', '--json').stdout);
+    expect(v1).toMatchObject({ partner_id: 9, user_id: null, type: 0, privileges: '', version: 1 });
+    expect(JSON.parse(cli('ks', 'inspect', v1.ks, '--partner-id', '9', '--secret', 's', '--json').stdout)).toMatchObject({ valid: true, version: 1 });
+  });
+
+  it('refuses a ";" in a v1 user id or privileges (field injection) with exit 2; v2 keeps it inside the user id', () => {
+    for (const extra of [['--user', 'alice;*'], ['--user', '7_1;sview:*'], ['--privileges', 'sview:*;-2']]) {
+      const r = cli('ks', 'generate', '--partner-id', '1234', '--secret', 'adm1n', '--version', '1', ...extra);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/cannot contain ";"/);
+    }
+    const v2 = cli('ks', 'generate', '--partner-id', '1234', '--secret', 'adm1n', '--user', 'alice;*');
+    expect(v2.code).toBe(0);
+    const i = JSON.parse(cli('ks', 'inspect', v2.stdout.trim(), '--partner-id', '1234', '--secret', 'adm1n', '--json').stdout);
+    expect(i).toMatchObject({ valid: true, userId: 'alice;*', privileges: '' });
   });
 
   it.each([
@@ -145,6 +199,65 @@ describe('canvas-kaltura ks inspect', () => {
 
   it('missing KS argument exits 2', () => {
     expect(cli('ks', 'inspect').code).toBe(2);
+  });
+});
+
+describe('start-up cost: each command loads only what it uses', () => {
+  const heavy = ['/node_modules/fastify/', '/node_modules/kysely/', '/node_modules/better-sqlite3/', '/node_modules/pg/', '/node_modules/ioredis/', '/node_modules/zod/', '/dist/http/', '/dist/bootstrap.js', '/dist/app-context.js', '/dist/db/'];
+  const heavyIn = (modules: string[]) => modules.filter((m) => heavy.some((h) => m.includes(h)));
+
+  it.each([
+    [['--help']],
+    [['ks', 'generate', '--partner-id', '1', '--secret', 's', '--user', 'u']],
+    [['ks', 'inspect', 'djJ8MXxhYmM=', '--json']],
+    [['ks', '--help']],
+  ])('%j loads no server, database or configuration module', (args) => {
+    const r = modulesLoadedBy(args);
+    expect(r.modules.some((m) => m.includes('/dist/cli/main.js'))).toBe(true);
+    expect(heavyIn(r.modules)).toEqual([]);
+  });
+
+  it('database commands load the database but not the server, metrics or Kaltura client, nor pg/ioredis on SQLite (and the recorder does see what is loaded)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ks-cli-migrate-'));
+    try {
+      const r = modulesLoadedBy(['migrate', '--json'], { DATA_DIR: dir, DATABASE_URL: join(dir, 'm.db'), SECRET_KEYS: 'a'.repeat(64) });
+      expect(r.code).toBe(0);
+      // Kysely through its CommonJS build only (src/db/kysely.ts): not a second copy from its ES modules
+      expect(r.modules.some((m) => m.includes('/node_modules/kysely/dist/cjs/'))).toBe(true);
+      expect(r.modules.filter((m) => m.includes('/node_modules/kysely/dist/esm/'))).toEqual([]);
+      expect(r.modules.some((m) => m.includes('/node_modules/better-sqlite3/'))).toBe(true);
+      expect(r.modules.filter((m) => m.includes('/node_modules/fastify/') || m.includes('/dist/http/'))).toEqual([]);
+      // The other database commands build only the database-backed services: on SQLite no PostgreSQL or
+      // Redis client, and never the server, its logger, the metrics, or the Kaltura client.
+      const notForDatabaseCommands = ['/node_modules/kysely/dist/esm/', '/node_modules/pg/', '/node_modules/ioredis/', '/node_modules/fastify/', '/node_modules/pino/', '/node_modules/prom-client/', '/dist/app-context.js', '/dist/bootstrap.js', '/dist/observability/', '/dist/kaltura/', '/dist/sessions/', '/dist/server.js'];
+      const env = { DATA_DIR: dir, DATABASE_URL: join(dir, 'm.db'), SECRET_KEYS: 'a'.repeat(64) };
+      for (const args of [['accounts', 'create', '--name', 'A'], ['users', 'create', '--account', '1', '--name', 'N', '--login', 'n'], ['tokens', 'create', '--user', '1'], ['accounts', 'list'], ['settings', 'show'], ['audit', 'list']]) {
+        const r = modulesLoadedBy([...args, '--json'], env);
+        expect({ args, code: r.code, stderr: r.stderr, coreServices: r.modules.some((m) => m.includes('/dist/core-services.js')) }).toEqual({ args, code: 0, stderr: '', coreServices: true });
+        expect({ args, loaded: r.modules.filter((m) => notForDatabaseCommands.some((h) => m.includes(h))) }).toEqual({ args, loaded: [] });
+      }
+      // ...and the recorder does see those modules where a command uses them: settings set checks against Kaltura
+      const set = modulesLoadedBy(['settings', 'set', 'partner_id=1'], env);
+      expect(set.modules.some((m) => m.includes('/dist/kaltura/kaltura-connectivity.js'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("src takes Kysely's run-time values only from src/db/kysely.ts (one copy, the CommonJS build)", () => {
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) walk(path);
+        else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && path !== join(root, 'src', 'db', 'kysely.ts')) {
+          // an import from 'kysely' that is not `import type` brings in its ES modules
+          for (const m of readFileSync(path, 'utf8').matchAll(/^import\s+(?!type\s)[^;]*?from\s+'kysely'/gm)) offenders.push(`${path.slice(root.length)}: ${m[0]}`);
+        }
+      }
+    };
+    walk(join(root, 'src'));
+    expect(offenders).toEqual([]);
   });
 });
 

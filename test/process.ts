@@ -88,7 +88,7 @@ export async function eventually(probe: () => Promise<boolean>, withinMs: number
 }
 
 /** The first start's admin token, printed once by the server. */
-const FIRST_START_TOKEN = /access token \(shown once, keep it safe\): (\S+)()/g;
+export const FIRST_START_TOKEN = /access token \(shown once, keep it safe\): (\S+)()/g;
 /** A token printed once by `tokens create` (text or --json). */
 const CLI_PRINTED_TOKEN = /\(shown once\)[^:\n]*: (\S+)|"token":"([^"]+)"/g;
 

@@ -1,7 +1,7 @@
 /** `canvas-kaltura accounts …`: root accounts. */
 import type { Command } from 'commander';
 import type { Account } from '../accounts/account-repository.js';
-import { UsageError, type CliIo } from './main.js';
+import { UsageError, type CliIo } from './cli-io.js';
 import { collect, print, withContext } from './cli-context.js';
 
 function view(a: Account) {

@@ -1,7 +1,7 @@
 /** `canvas-kaltura audit list`: the log of minted sessions. */
 import type { Command } from 'commander';
 import { isoTime, positiveInt, print, withContext } from './cli-context.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './cli-io.js';
 import { sessionEntryJson } from '../audit/session-audit-json.js';
 
 /** Adds `audit list`. */

@@ -1,22 +1,47 @@
 /** Shared plumbing of the CLI's database commands: open the context, run, print, close. */
-import { loadConfig } from '../config.js';
-import { openContext } from '../bootstrap.js';
-import type { AppContext } from '../app-context.js';
-import { UsageError, type CliIo } from './main.js';
+import type { CoreServices } from '../core-services.js';
+import { UsageError, type CliIo } from './cli-io.js';
 
-/** Runs `fn` with an open context (database from DATABASE_URL) and closes it afterwards. */
-export async function withContext<T>(io: CliIo, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+/** What a database command gets: the database-backed services (no HTTP layer, metrics or Kaltura issuers). */
+export type CliContext = CoreServices;
+
+/** What a command needs beyond the database. */
+export interface ContextNeeds {
+  /** attach the Kaltura connectivity check to `settings` (settings set/unset/check) */
+  kalturaCheck?: boolean;
+}
+
+/**
+ * Runs `fn` with an open context (database from DATABASE_URL) and closes it afterwards. Invalidations
+ * go out on the shared Redis bus when REDIS_URL is set, so running services drop what they cached.
+ */
+export async function withContext<T>(io: CliIo, fn: (ctx: CliContext) => Promise<T>): Promise<T>;
+export async function withContext<T>(io: CliIo, needs: ContextNeeds, fn: (ctx: CliContext) => Promise<T>): Promise<T>;
+export async function withContext<T>(io: CliIo, a: ContextNeeds | ((ctx: CliContext) => Promise<T>), b?: (ctx: CliContext) => Promise<T>): Promise<T> {
+  const [needs, fn] = typeof a === 'function' ? [{}, a] : [a, b!];
+  // loaded here, not at the top: only database commands pay for the database and services,
+  // and none of them for the server, metrics or the Kaltura client (unless it checks settings)
+  const [{ loadConfig }, { openStorage }, { createCoreServices }, { LocalInvalidationBus }] = await Promise.all([
+    import('../config.js'),
+    import('../open-storage.js'),
+    import('../core-services.js'),
+    import('../cache/invalidation-bus.js'),
+  ]);
   let config;
   try {
     config = loadConfig();
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const ctx = await openContext(config, (m) => io.err(`warning: ${m}\n`));
+  const storage = await openStorage(config, (m) => io.err(`warning: ${m}\n`));
+  const bus = storage.redis?.bus ?? new LocalInvalidationBus();
   try {
+    const ctx = createCoreServices(config, storage.db, storage.keyring, bus);
+    if (needs.kalturaCheck) ctx.settings.useChecker((await import('../kaltura/kaltura-connectivity.js')).createSettingsChecker());
     return await fn(ctx);
   } finally {
-    await ctx.close();
+    await bus.close();
+    await storage.close();
   }
 }
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { developerKeyJson } from '../developer-keys/developer-key-json.js';
 import { DeveloperKeyInputError } from '../developer-keys/developer-key-service.js';
-import { UsageError, type CliIo } from './main.js';
+import { UsageError, type CliIo } from './cli-io.js';
 import { collect, positiveInt, print, withContext } from './cli-context.js';
 
 

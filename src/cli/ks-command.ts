@@ -1,7 +1,7 @@
 /** `canvas-kaltura ks …`: generate and inspect Kaltura Sessions with the KS codec. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { decodeKsUnverified, generateKs, KsOptionError, parseKs } from '../ks/index.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './cli-io.js';
 
 const INTEGER = /^-?[0-9]+$/;
 
@@ -37,6 +37,7 @@ interface GenerateFlags {
   expiry: number;
   privileges?: string;
   version: string;
+  json?: boolean;
 }
 
 interface InspectFlags {
@@ -60,22 +61,43 @@ export function registerKsCommands(program: Command, io: CliIo): void {
     .option('--expiry <seconds>', 'lifetime in seconds', integerArg('expiry'), 86400)
     .option('--privileges <privileges>', 'privilege string, e.g. sview:*,list:*')
     .addOption(new Option('--version <version>', 'KS version').choices(['1', '2']).default('2'))
+    .option('--json', 'print one JSON object: ks, partner_id, user_id, type, expiry (unix time), privileges, version')
     .action((flags: GenerateFlags, command: Command) => {
+      const version = flags.version === '1' ? 1 : 2;
+      const type = flags.type === '2' ? 2 : 0;
+      const now = Math.floor(Date.now() / 1000);
+      let token: string;
       try {
-        const token = generateKs({
-          version: flags.version === '1' ? 1 : 2,
+        token = generateKs({
+          version,
           partnerId: flags.partnerId,
           secret: flags.secret,
           userId: flags.user ?? null,
-          type: flags.type === '2' ? 2 : 0,
+          type,
           expirySeconds: flags.expiry,
           privileges: flags.privileges ?? '',
+          now,
         });
-        io.out(`${token}\n`);
       } catch (err) {
         if (err instanceof KsOptionError) command.error(`error: ${err.message}`, { exitCode: 2, code: 'ks.option' });
         throw err;
       }
+      if (!flags.json) {
+        io.out(`${token}\n`);
+        return;
+      }
+      const partnerId = Number(flags.partnerId);
+      io.out(
+        `${JSON.stringify({
+          ks: token,
+          partner_id: Number.isSafeInteger(partnerId) ? partnerId : flags.partnerId,
+          user_id: flags.user ?? null,
+          type,
+          expiry: now + flags.expiry,
+          privileges: flags.privileges ?? '',
+          version,
+        })}\n`,
+      );
     });
 
   ks.command('inspect')

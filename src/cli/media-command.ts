@@ -4,13 +4,13 @@
  * `media show --sources` asks for the playable sources.
  */
 import type { Command } from 'commander';
-import type { AppContext } from '../app-context.js';
 import type { Account } from '../accounts/account-repository.js';
 import { MediaObjectRepository, type MediaObject } from '../media/media-object-repository.js';
 import { MediaTrackRepository, type MediaTrack } from '../media/media-track-repository.js';
 import { guaranteedTitle, isEntryId } from '../media/media-ids.js';
 import { positiveInt, print, withContext } from './cli-context.js';
-import { UsageError, type CliIo } from './main.js';
+import { UsageError, type CliIo } from './cli-io.js';
+import type { CliContext } from './cli-context.js';
 
 /** An object as the CLI prints it (JSON), with its tracks' locales. */
 function objectJson(o: MediaObject, tracks: readonly MediaTrack[]) {
@@ -38,7 +38,7 @@ function trackJson(t: MediaTrack) {
   return { id: t.id, locale: t.locale, kind: t.kind, format: t.format, bytes: Buffer.byteLength(t.content, 'utf8'), user_id: t.userId, created_at: t.createdAt, updated_at: t.updatedAt };
 }
 
-async function accountsFor(ctx: AppContext, accountId: number | undefined): Promise<Account[]> {
+async function accountsFor(ctx: CliContext, accountId: number | undefined): Promise<Account[]> {
   if (accountId === undefined) return ctx.accounts.list();
   const account = await ctx.accounts.findById(accountId);
   if (!account) throw new UsageError(`no account ${accountId}`);
@@ -106,10 +106,7 @@ export function registerMediaCommands(program: Command, io: CliIo): void {
         const { account, object } = found[0]!;
         const tracks = await new MediaTrackRepository(ctx.db.kysely).listFor(object.id);
         const view: Record<string, unknown> = { ...objectJson(object, tracks), tracks: tracks.map(trackJson) };
-        if (opts.sources) {
-          view.media_sources = await ctx.media.sources(account, object);
-          await ctx.media.idle();
-        }
+        if (opts.sources) view.media_sources = await sourcesOf(ctx, account, object);
         const lines = [
           `${object.mediaId} (${object.mediaType}) in account ${account.id}: ${view.title as string}`,
           `owner: user ${object.userId}; context: ${object.contextCode ?? '-'}; added ${object.createdAt}; duration: ${object.duration ?? 'not known yet'}`,
@@ -121,4 +118,20 @@ export function registerMediaCommands(program: Command, io: CliIo): void {
         print(io, opts.json, view, lines.join('\n'));
       });
     });
+}
+
+/**
+ * The entry's playable sources, through the server's media service: loaded only for `--sources`,
+ * the one media command that calls Kaltura. It shares the command's database and bus, and closes
+ * only what it opened itself.
+ */
+async function sourcesOf(ctx: CliContext, account: Account, object: MediaObject): Promise<unknown> {
+  const { createAppContext } = await import('../app-context.js');
+  const bus = { publish: ctx.bus.publish.bind(ctx.bus), subscribe: ctx.bus.subscribe.bind(ctx.bus), close: async () => {} };
+  const full = createAppContext(ctx.config, ctx.db, ctx.keyring, { bus });
+  try {
+    return await full.media.sources(account, object);
+  } finally {
+    await full.close();
+  }
 }

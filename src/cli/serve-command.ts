@@ -1,17 +1,10 @@
-/** `canvas-kaltura serve` and `canvas-kaltura migrate`. */
+/** `canvas-kaltura serve` and `canvas-kaltura migrate`; the server is loaded only when it runs. */
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
-import { connectDatabase } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { closeOnSignals, startServer } from '../http/server-runner.js';
-import { UsageError, type CliIo } from './main.js';
+import { UsageError, type CliIo } from './cli-io.js';
 import { positiveInt, print } from './cli-context.js';
-import cluster from 'node:cluster';
-import { runClusterPrimary } from '../cluster/cluster-primary.js';
-import { installWorkerDrain } from '../cluster/worker-drain.js';
 
-/** Adds `serve` and `migrate`. */
-export function registerServeCommands(program: Command, io: CliIo): void {
+/** Adds `serve`. */
+export function registerServeCommand(program: Command, io: CliIo): void {
   program
     .command('serve')
     .description('run the HTTP service (same as npm start)')
@@ -19,6 +12,7 @@ export function registerServeCommands(program: Command, io: CliIo): void {
     .option('--host <h>', 'address to listen on (HOST)')
     .option('--workers <n>', 'run N worker processes sharing the port (node:cluster); see docs/deployment.md', positiveInt('--workers'))
     .action(async (opts: { port?: number; host?: string; workers?: number }) => {
+      const { loadConfig } = await import('../config.js');
       let config;
       try {
         config = loadConfig();
@@ -27,26 +21,34 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       }
       if (opts.port !== undefined) config.port = opts.port;
       if (opts.host !== undefined) config.host = opts.host;
+      const { default: cluster } = await import('node:cluster');
       if (opts.workers !== undefined && cluster.isPrimary) {
+        const { runClusterPrimary } = await import('../cluster/cluster-primary.js');
         io.exitCode = await runClusterPrimary(config, { workers: opts.workers, out: (t) => io.out(t), log: (t) => io.err(t) });
         return;
       }
+      const { closeOnSignals, startServer } = await import('../http/server-runner.js');
       const server = await startServer(config, (t) => io.out(t));
       closeOnSignals(server);
       // A worker whose primary is gone stops too (the primary owns the listening socket).
       if (cluster.isWorker) {
         process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+        const { installWorkerDrain } = await import('../cluster/worker-drain.js');
         installWorkerDrain(server.app.server);
       }
       // Keep running until a signal closes the server.
       await new Promise<void>((resolve) => server.app.server.once('close', () => resolve()));
     });
+}
 
+/** Adds `migrate`. */
+export function registerMigrateCommand(program: Command, io: CliIo): void {
   program
     .command('migrate')
     .description('bring the database schema up to date')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
+      const [{ loadConfig }, { connectDatabase }, { migrateToLatest }] = await Promise.all([import('../config.js'), import('../db/connect.js'), import('../db/migrate.js')]);
       const config = loadConfig();
       const db = await connectDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
       try {

@@ -1,10 +1,9 @@
 /** `canvas-kaltura settings …`: Kaltura settings, site-wide or per root account. */
 import type { Command } from 'commander';
-import type { AppContext } from '../app-context.js';
-import { UsageError, type CliIo } from './main.js';
-import { positiveInt, print, withContext } from './cli-context.js';
+import { UsageError, type CliIo } from './cli-io.js';
+import { positiveInt, print, withContext, type CliContext } from './cli-context.js';
 
-async function level(ctx: AppContext, account: number | undefined): Promise<number | null> {
+async function level(ctx: CliContext, account: number | undefined): Promise<number | null> {
   if (account === undefined) return null;
   if (!(await ctx.accounts.findById(account))) throw new UsageError(`account ${account} not found`);
   return account;
@@ -30,12 +29,13 @@ export function registerSettingsCommands(program: Command, io: CliIo): void {
     .option('--account <id>', 'root account id (default: site-wide)', positiveInt('--account'))
     .option('--check', 'check the settings against Kaltura before saving')
     .option('--force', 'save even when the check fails')
+    .option('--no-enable', "don't turn Kaltura on: a level's first save otherwise does (unless site-wide settings say disabled)")
     .option('--json', 'print JSON')
-    .action(async (pairs: string[], opts: { account?: number; check?: boolean; force?: boolean; json?: boolean }) => {
+    .action(async (pairs: string[], opts: { account?: number; check?: boolean; force?: boolean; enable: boolean; json?: boolean }) => {
       const submitted = parsePairs(pairs);
-      await withContext(io, async (ctx) => {
+      await withContext(io, { kalturaCheck: true }, async (ctx) => {
         const accountId = await level(ctx, opts.account);
-        const result = await ctx.settings.update(accountId, submitted, { check: opts.check === true, force: opts.force === true });
+        const result = await ctx.settings.update(accountId, submitted, { check: opts.check === true, force: opts.force === true, ...(opts.enable ? {} : { enabled: false }) });
         if (!result.ok) {
           io.err(result.errors.map((e) => `error: ${e.message}`).join('\n') + '\n');
           if (opts.json) io.out(`${JSON.stringify({ errors: result.errors, check: result.check })}\n`);
@@ -53,7 +53,7 @@ export function registerSettingsCommands(program: Command, io: CliIo): void {
     .option('--account <id>', 'root account id (default: site-wide)', positiveInt('--account'))
     .option('--json', 'print JSON')
     .action(async (keys: string[], opts: { account?: number; json?: boolean }) => {
-      await withContext(io, async (ctx) => {
+      await withContext(io, { kalturaCheck: true }, async (ctx) => {
         const accountId = await level(ctx, opts.account);
         const result = await ctx.settings.update(accountId, {}, { unset: keys, force: true });
         if (!result.ok) {
@@ -95,7 +95,7 @@ export function registerSettingsCommands(program: Command, io: CliIo): void {
     .option('--account <id>', 'root account id (default: site-wide)', positiveInt('--account'))
     .option('--json', 'print JSON')
     .action(async (opts: { account?: number; json?: boolean }) => {
-      await withContext(io, async (ctx) => {
+      await withContext(io, { kalturaCheck: true }, async (ctx) => {
         const result = await ctx.settings.checkNow(await level(ctx, opts.account));
         if (!result) throw new UsageError('no connectivity check is available');
         print(io, opts.json, result, `${result.outcome}: ${result.message}`);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { tokenJson } from '../tokens/access-token-json.js';
 import { TokenInputError } from '../tokens/access-token-service.js';
-import { UsageError, type CliIo } from './main.js';
+import { UsageError, type CliIo } from './cli-io.js';
 import { collect, isoTime, positiveInt, print, withContext } from './cli-context.js';
 
 

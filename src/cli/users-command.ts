@@ -1,7 +1,7 @@
 /** `canvas-kaltura users …`: users and their logins. */
 import type { Command } from 'commander';
 import { DuplicateLoginError } from '../users/user-repository.js';
-import { UsageError, type CliIo } from './main.js';
+import { UsageError, type CliIo } from './cli-io.js';
 import { positiveInt, print, withContext } from './cli-context.js';
 
 /** Adds `users create|suspend|activate`. */

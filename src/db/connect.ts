@@ -5,8 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from './kysely.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
@@ -59,6 +58,8 @@ function connectSqlite(path: string): Db {
 }
 
 async function connectPostgres(url: string, options: ConnectOptions): Promise<Db> {
+  // loaded only for PostgreSQL: SQLite users (and every CLI command on SQLite) skip its start-up cost
+  const { default: pg } = await import('pg');
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');

@@ -2,7 +2,8 @@
  * Runs the schema migrations (Kysely's Migrator; on PostgreSQL it holds an advisory lock, so
  * instances starting together migrate once).
  */
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely';
+import { Migrator } from './kysely.js';
 import type { Db } from './connect.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { mediaMigration } from './migrations/0002-media.js';

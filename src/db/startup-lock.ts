@@ -3,7 +3,7 @@
  * instances starting together on an empty PostgreSQL database seed it once. SQLite needs none:
  * its instances are one process, or `serve --workers`, whose primary seeds before forking.
  */
-import { sql } from 'kysely';
+import { sql } from './kysely.js';
 import type { Db } from './connect.js';
 
 /** Runs `fn` while holding a PostgreSQL advisory lock named by `name` and the schema. */

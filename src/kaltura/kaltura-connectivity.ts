@@ -42,12 +42,16 @@ export interface KalturaConnectivityParts extends KalturaConnectivity {
 export function createKalturaConnectivity(config: Config, _bus: InvalidationBus, options: KalturaConnectivityOptions = {}): KalturaConnectivityParts {
   const breakers = new CircuitBreakerRegistry({ ...config.kalturaBreaker, ...options.breaker });
   const client = new KalturaApiClient({ ...options.client, breakers });
-  const checkClient = new KalturaApiClient({ ...options.client, breakers: null });
   return {
     issuers: [new RemoteSessionIssuer(client), new AppTokenSessionIssuer(client, options.appToken)],
-    checker: new KalturaSettingsChecker(checkClient),
+    checker: createSettingsChecker(options.client),
     breakers,
     client,
     close: async () => {},
   };
+}
+
+/** The check run when settings are saved, on a client of its own (no breaker: a check always asks Kaltura). */
+export function createSettingsChecker(client: KalturaConnectivityOptions['client'] = {}): SettingsChecker {
+  return new KalturaSettingsChecker(new KalturaApiClient({ ...client, breakers: null }));
 }

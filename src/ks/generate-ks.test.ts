@@ -90,6 +90,36 @@ describe('generateKs', () => {
   });
 });
 
+describe('generateKs: ";" in KS v1 fields (field injection)', () => {
+  const base: GenerateKsOptions = { version: 1, partnerId: 1234, secret: SECRET, now: 1_800_000_000 };
+
+  it('refuses ";" in a v1 user id, privileges, master partner id or additional data', () => {
+    const injections: Array<[Partial<GenerateKsOptions>, RegExp]> = [
+      [{ userId: 'alice;*' }, /userId cannot contain ";"/],
+      [{ userId: '7_1;sview:*' }, /userId cannot contain ";"/],
+      [{ privileges: 'sview:*;-2' }, /privileges cannot contain ";"/],
+      [{ masterPartnerId: '1;2' }, /masterPartnerId cannot contain ";"/],
+      [{ additionalData: 'a;b' }, /additionalData cannot contain ";"/],
+    ];
+    for (const [override, message] of injections) {
+      expect(() => generateKs({ ...base, ...override })).toThrow(KsOptionError);
+      expect(() => generateKs({ ...base, ...override })).toThrow(message);
+    }
+  });
+
+  it('still writes v1 user ids and privileges without ";" as given', () => {
+    const parsed = parseKs(generateKs({ ...base, userId: 'alice@example.com', privileges: 'sview:*,list:*' }), lookup);
+    expect(parsed).toMatchObject({ valid: true, version: 1, userId: 'alice@example.com', privileges: 'sview:*,list:*' });
+  });
+
+  it('v2 url-encodes its fields: a ";" in the user id stays in the user id', () => {
+    const parsed = parseKs(generateKs({ ...base, version: 2, userId: 'alice;*', privileges: 'sview:0_abc' }), lookup);
+    expect(parsed).toMatchObject({ valid: true, version: 2, userId: 'alice;*', privileges: 'sview:0_abc' });
+    const noPrivileges = parseKs(generateKs({ ...base, version: 2, userId: '7_1;sview:*' }), lookup);
+    expect(noPrivileges).toMatchObject({ valid: true, userId: '7_1;sview:*', privileges: '' });
+  });
+});
+
 describe('ksTail', () => {
   it('returns the last 6 characters', () => {
     expect(ksTail('djJ8MTIzNHzABCDEF')).toBe('ABCDEF');

@@ -120,6 +120,11 @@ export function generateKs(options: GenerateKsOptions): string {
     if (!(typeof rand === 'string' && !rand.includes(';')) && !(typeof rand === 'number' && Number.isFinite(rand))) {
       fail('rand must be a finite number or a string without ";"');
     }
+    // v1 joins its fields with ";" unescaped: a ";" inside one would shift the fields after it
+    // (user "alice;*" would be read back as user "alice" with privileges "*").
+    for (const [name, value] of [['userId', userId], ['privileges', privileges], ['masterPartnerId', masterPartnerId], ['additionalData', additionalData]] as const) {
+      if (value !== null && value.includes(';')) fail(`${name} cannot contain ";" in a KS v1 (it separates the fields); use KS v2, which encodes it`);
+    }
     let info = `${partnerId};${partnerId};${validUntil};${type};${rand};${userId ?? ''};${privileges}`;
     if (options.masterPartnerId !== undefined || options.additionalData !== undefined) {
       info += `;${masterPartnerId ?? ''};${additionalData ?? ''}`;

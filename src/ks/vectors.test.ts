@@ -6,7 +6,7 @@
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { appTokenHash, decodeKsUnverified, generateKs, KS_ERROR_CODES, parseKs, type GenerateKsOptions, type KsError } from './index.js';
+import { appTokenHash, decodeKsUnverified, generateKs, KS_ERROR_CODES, KsOptionError, parseKs, type GenerateKsOptions, type KsError } from './index.js';
 
 interface Vector {
   id: string;
@@ -105,6 +105,11 @@ describe('ks vectors: byte-exact rebuild', () => {
     if ('additional_data' in i) options.additionalData = i['additional_data'] as string | null;
     if (v.version === 2) options.random = Buffer.from(v.decoded['random_hex'] as string, 'hex');
     else options.rand = (v.decoded['info_fields'] as string[])[4]!;
+    if (v.version === 1 && `${options.userId ?? ''}${options.privileges ?? ''}`.includes(';')) {
+      // Kaltura's generator writes it, and reads it back shifted: ours refuses it (docs/ks.md)
+      expect(() => generateKs(options)).toThrow(KsOptionError);
+      return;
+    }
     expect(generateKs(options)).toBe(v.ks);
   });
 });

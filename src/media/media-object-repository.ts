@@ -1,5 +1,6 @@
 /** Queries on media_objects (Kysely, the same on SQLite and PostgreSQL). */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { sql } from '../db/kysely.js';
 import type { Database } from '../db/schema.js';
 
 /** A stored media object. */

@@ -2,7 +2,7 @@
  * Readiness: can this instance serve? The database answers `select 1` in time, and every
  * registered extra check (Redis when configured, …) passes.
  */
-import { sql } from 'kysely';
+import { sql } from '../db/kysely.js';
 import type { Db } from '../db/connect.js';
 
 /** One check's verdict; `detail` is safe to show (no URL with credentials, no secret). */

@@ -4,7 +4,8 @@
  * migration 0003 keep, and Kaltura call latency (p50/p95) from the calls themselves. A chart is one entry of {@link CHART_SOURCES};
  * a new one (e.g. media objects created) is a source built with {@link countChart}.
  */
-import { sql, type RawBuilder } from 'kysely';
+import type { RawBuilder } from 'kysely';
+import { sql } from '../db/kysely.js';
 import type { Db } from '../db/connect.js';
 import { alignToBuckets, type BucketWindow } from './time-buckets.js';
 import { percentileCont } from './percentile.js';

@@ -3,7 +3,7 @@
  * a window, each Kaltura endpoint's circuit state in this process now, and the settings check's
  * last answer.
  */
-import { sql } from 'kysely';
+import { sql } from '../db/kysely.js';
 import type { Db } from '../db/connect.js';
 import type { CircuitBreakerRegistry, CircuitState } from '../kaltura/circuit-breaker.js';
 import { endpointOf } from '../kaltura/kaltura-api-client.js';

@@ -45,6 +45,8 @@ export interface UpdateOptions {
   force?: boolean;
   /** keys to remove from this level (a secret cannot be blanked, only removed this way) */
   unset?: string[];
+  /** turn Kaltura on or off for this level in the same save (default: unchanged; see firstSaveEnabled) */
+  enabled?: boolean;
 }
 
 export type UpdateResult =
@@ -160,7 +162,7 @@ export class SettingsService {
     }
     const next: Omit<SettingsRow, 'updatedAt'> = {
       accountId,
-      enabled: row ? row.enabled : accountId === null ? true : null,
+      enabled: options.enabled ?? (row ? row.enabled : await this.firstSaveEnabled(accountId)),
       plain: plain as PlainSettings,
       sealedSecrets: sealed,
     };
@@ -180,6 +182,17 @@ export class SettingsService {
       this.bus.publish('settings', accountId === null ? 'site' : String(accountId));
     }
     return { ok: true, settings: await this.show(accountId), check };
+  }
+
+  /**
+   * Whether a level's first save turns Kaltura on. Canvas treats a saved plugin setting as enabled
+   * unless disabled, so it does; but an account whose site-wide settings say disabled keeps
+   * inheriting that (null) rather than overriding it.
+   */
+  private async firstSaveEnabled(accountId: number | null): Promise<boolean | null> {
+    if (accountId === null) return true;
+    const site = await this.repo.find(null);
+    return site?.enabled === false ? null : true;
   }
 
   /** What the settings would be for an account (or the site-wide level) once `next` is saved. */

@@ -69,6 +69,8 @@ describe.skipIf(skip !== null)('admin console (Chromium)', () => {
 
   it('shows a validation error beside its field, then saves the fixed settings and shows the check', async () => {
     await page.getByRole('group', { name: 'Domain Settings' }).waitFor({ state: 'visible' });
+    // nothing stored yet: the switch's hint says what the first save does
+    await expect.poll(textOf(page.locator('#s-enabled-hint')), PATIENCE).toContain('The first save enables Kaltura for this account');
     await page.getByLabel('Domain', { exact: true }).fill('kaltura.example.com');
     await page.getByLabel('Resource Domain').fill('cdn.kaltura.example.com');
     await page.getByLabel('Partner ID', { exact: true }).fill('100');
@@ -105,6 +107,7 @@ describe.skipIf(skip !== null)('admin console (Chromium)', () => {
 
     const stored = await t.ctx.settings.show(admin.account.id);
     expect(stored.settings).toMatchObject({ domain: 'kaltura.example.com', partner_id: '100', cache_play_list_seconds: 30, hide_rte_button: true, secret_key: '********' });
+    expect(stored.enabled).toBe(true);
     expect((await t.ctx.settings.effective(admin.account.id)).secrets.secret_key).toBe('console-admin-secret');
   });
 

@@ -1,5 +1,6 @@
 /** The first schema: accounts, users, logins, admins, developer keys, tokens, settings, audit, error reports. */
-import { type Kysely, type CreateTableBuilder, sql } from 'kysely';
+import type { Kysely, CreateTableBuilder } from 'kysely';
+import { sql } from '../kysely.js';
 
 type Table = CreateTableBuilder<string, never>;
 

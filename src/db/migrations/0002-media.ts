@@ -2,7 +2,7 @@
  * Media objects (Kaltura entries registered by Canvas's client), their caption tracks, and the
  * audit log of their creation and deletion. Same tables in SQLite and PostgreSQL.
  */
-import { type Kysely, type CreateTableBuilder } from 'kysely';
+import type { Kysely, CreateTableBuilder } from 'kysely';
 
 type Table = CreateTableBuilder<string, never>;
 

@@ -4,7 +4,8 @@
  * and mode; calls per account, hour and outcome), so the overview's per-hour and per-day charts
  * and the audit listing's total read a few thousand rows, not millions.
  */
-import { type Kysely, type CreateTableBuilder, sql } from 'kysely';
+import type { Kysely, CreateTableBuilder } from 'kysely';
+import { sql } from '../kysely.js';
 
 /** An hourly count kept by a trigger on `source`: a row per (account_id, hour, split). */
 interface HourlyCount {

@@ -2,15 +2,16 @@
  * The service under fuzzing, in its own process (so a crash is visible and its memory is its
  * own): the real app over a fresh SQLite database, Kaltura configured in local mode so sessions
  * succeed, listening on 127.0.0.1. Run with `--expose-gc` and an IPC channel; answers
- * `{type:'memory'}` with its RSS after a full GC, and `{type:'close'}` by closing and exiting.
+ * `{type:'memory'}` with its memory after a memory-reducing GC (settled-memory.ts), and `{type:'close'}` by closing and exiting.
  */
 import { CANVAS_SPEC_SETTINGS, createTestApp, saveSettings, seedUser } from '../../helper.js';
 import { leakRecorder } from '../leak-scan/leak-recorder.js';
+import { settledMemory, type SettledMemory } from './settled-memory.js';
 
 /** Messages the fuzz test receives. */
 export type TargetMessage =
   | { type: 'ready'; port: number; token: string; userIds: number[] }
-  | { type: 'memory'; rss: number; heapUsed: number };
+  | ({ type: 'memory' } & SettledMemory);
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc || !process.send) throw new Error('run with --expose-gc and an IPC channel');
@@ -30,9 +31,7 @@ send({ type: 'ready', port: address.port, token: admin.token, userIds: [admin.us
 
 process.on('message', (m: { type: string }) => {
   if (m.type === 'memory') {
-    for (let i = 0; i < 3; i++) gc();
-    const usage = process.memoryUsage();
-    send({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed });
+    send({ type: 'memory', ...settledMemory() });
   } else if (m.type === 'close') {
     void t.close().finally(() => {
       leakRecorder.flush();

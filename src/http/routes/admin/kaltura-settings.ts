@@ -70,7 +70,7 @@ export async function kalturaSettingsRoutes(app: FastifyInstance, opts: { ctx: A
     const force = flag(param(request, 'force'), 'force') ?? false;
     let checkResult: SettingsCheckResult | null = null;
     if (Object.keys(values).length > 0) {
-      const result = await ctx.settings.update(accountId, values, { check, force });
+      const result = await ctx.settings.update(accountId, values, { check, force, ...(enabled !== undefined ? { enabled } : {}) });
       if (!result.ok) throw fieldErrors(result.errors, result.check ? { check: result.check } : {});
       checkResult = result.check;
     } else if (check) {

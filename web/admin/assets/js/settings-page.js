@@ -77,7 +77,11 @@ function fill(shown) {
     }
   }
   byId('s-enabled').value = shown.enabled === true ? 'true' : shown.enabled === false ? 'false' : '';
-  byId('s-enabled-hint').textContent = shown.updated_at ? '' : 'Nothing stored at this level yet.';
+  byId('s-enabled-hint').textContent = shown.updated_at
+    ? ''
+    : level === 'site'
+      ? 'Nothing stored at this level yet. The first save enables Kaltura unless you choose Disabled.'
+      : 'Nothing stored at this level yet. The first save enables Kaltura for this account, unless the site-wide settings disable it or you choose Disabled.';
   byId('settings-summary').textContent =
     `${level === 'site' ? 'Site-wide settings' : `Settings of account ${shown.account_id ?? profile?.accountId ?? ''}`}; last changed ${when(shown.updated_at)}.`;
 }
