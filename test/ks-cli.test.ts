@@ -231,7 +231,7 @@ describe('start-up cost: each command loads only what it uses', () => {
       // Redis client, and never the server, its logger, the metrics, or the Kaltura client.
       const notForDatabaseCommands = ['/node_modules/kysely/dist/esm/', '/node_modules/pg/', '/node_modules/ioredis/', '/node_modules/fastify/', '/node_modules/pino/', '/node_modules/prom-client/', '/dist/app-context.js', '/dist/bootstrap.js', '/dist/observability/', '/dist/kaltura/', '/dist/sessions/', '/dist/server.js'];
       const env = { DATA_DIR: dir, DATABASE_URL: join(dir, 'm.db'), SECRET_KEYS: 'a'.repeat(64) };
-      for (const args of [['accounts', 'create', '--name', 'A'], ['users', 'create', '--account', '1', '--name', 'N', '--login', 'n'], ['tokens', 'create', '--user', '1'], ['accounts', 'list'], ['settings', 'show'], ['audit', 'list']]) {
+      for (const args of [['accounts', 'create', '--name', 'A'], ['users', 'create', '--account', '1', '--name', 'N', '--login', 'n'], ['tokens', 'create', '--user', '1'], ['accounts', 'list'], ['settings', 'show'], ['audit', 'list'], ['media', 'list']]) {
         const r = modulesLoadedBy([...args, '--json'], env);
         expect({ args, code: r.code, stderr: r.stderr, coreServices: r.modules.some((m) => m.includes('/dist/core-services.js')) }).toEqual({ args, code: 0, stderr: '', coreServices: true });
         expect({ args, loaded: r.modules.filter((m) => notForDatabaseCommands.some((h) => m.includes(h))) }).toEqual({ args, loaded: [] });
