@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { openContext } from '../src/bootstrap.js';
 import type { AppContext } from '../src/app-context.js';
+import { MediaObjectRepository } from '../src/media/media-object-repository.js';
 
 /** Site-wide settings: Canvas's own spec case (local mode by default). */
 export const BENCH_SETTINGS = {
@@ -57,10 +58,31 @@ export function accountHost(n: number): string {
   return `a${n + 1}.bench.test`;
 }
 
+/** Media objects each of the first bench users owns: one page of `GET /api/v1/media_objects` (Canvas's default 10). */
+export const MEDIA_OBJECTS_PER_USER = 10;
+/** Users with media objects: the callers of the endpoint runs (the scaling runs' thousands of tokens need none). */
+const USERS_WITH_MEDIA = 10;
+
 async function addUser(ctx: AppContext, accountId: number, n: number, host: string): Promise<Caller> {
   const { user } = await ctx.users.create({ accountId, name: `Bench User ${n}`, login: `bench-user-${n}` });
   const { token } = await ctx.tokens.create({ userId: user.id, purpose: 'benchmark' });
+  if (n < USERS_WITH_MEDIA) await addMediaObjects(ctx, accountId, user.id, n);
   return { token, host };
+}
+
+/**
+ * The user's media objects, written through the repository and marked as already fetched from
+ * Kaltura: the bench's Kaltura domain is not a real host, and a listing must not call it.
+ */
+async function addMediaObjects(ctx: AppContext, accountId: number, userId: number, n: number): Promise<void> {
+  const repo = new MediaObjectRepository(ctx.db.kysely);
+  const now = new Date().toISOString();
+  for (let i = 0; i < MEDIA_OBJECTS_PER_USER; i++) {
+    const mediaId = `0_${(n * MEDIA_OBJECTS_PER_USER + i).toString(36).padStart(8, '0')}`;
+    const row = await repo.insert({ rootAccountId: accountId, mediaId, mediaType: 'video', title: `Bench recording ${i + 1}`, userEnteredTitle: null, contextCode: `user_${userId}`, userId, createdAt: now, updatedAt: now });
+    if (!row) throw new Error(`media object ${mediaId} exists already`);
+    await repo.update(row.id, { duration: 60 + i, kalturaSyncedAt: now });
+  }
 }
 
 /** Seeds an empty database configured by `env` (DATA_DIR or DATABASE_URL, SECRET_KEYS …). */
