@@ -77,6 +77,7 @@ const commands: Array<{ name: string; args: string[]; target: number }> = [
   { name: 'accounts list', args: ['accounts', 'list'], target: 0.6 },
   { name: 'settings show', args: ['settings', 'show'], target: 0.6 },
   { name: 'audit list', args: ['audit', 'list', '--limit', '5'], target: 0.6 },
+  { name: 'media list', args: ['media', 'list', '--limit', '5'], target: 0.6 },
   { name: 'backup --force', args: ['backup', join(out, 'backup.db'), '--force'], target: 0.6 },
 ];
 
