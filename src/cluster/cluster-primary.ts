@@ -20,6 +20,21 @@ export interface ClusterOptions {
   log(text: string): void;
 }
 
+/**
+ * Makes the workers accept connections themselves from the shared listening socket
+ * (`SCHED_NONE`) unless the operator chose a policy with NODE_CLUSTER_SCHED_POLICY.
+ *
+ * Why: under Node's default round-robin on Linux the primary accepts every connection and passes
+ * it to a worker over IPC. A connection passed to a worker that exits before reading it is never
+ * given back: the primary keeps the socket and the client waits forever (seen on Node 24 in the
+ * SIGHUP test, CLOSE-WAIT on the primary). With shared accept a draining worker just closes its
+ * copy of the socket and the connections queued in the kernel go to the workers still listening;
+ * the primary holds none. The cost: the kernel spreads connections less evenly (docs/deployment.md).
+ */
+function useSharedAcceptUnlessSet(): void {
+  if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_NONE;
+}
+
 /** Runs the primary until a stop signal has drained every worker; resolves with the exit code. */
 export async function runClusterPrimary(config: Config, options: ClusterOptions): Promise<number> {
   const log = (m: string) => options.log(`canvas-kaltura primary ${process.pid}: ${m}\n`);
@@ -32,6 +47,7 @@ export async function runClusterPrimary(config: Config, options: ClusterOptions)
     await ctx.close();
   }
 
+  useSharedAcceptUnlessSet();
   const graceMs = options.graceMs ?? 15_000;
   const env = { PORT: String(config.port), HOST: config.host, CANVAS_KALTURA_WORKER: '1' };
   const startedAt = new Map<Worker, number>();

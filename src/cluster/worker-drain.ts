@@ -13,12 +13,10 @@ export const DRAIN_MESSAGE = 'canvas-kaltura:drain';
  * stops listening, and signals itself SIGTERM once its last connection has ended (at most
  * `closeWaitMs` later).
  *
- * Why stop listening before SIGTERM: in a cluster the primary accepts connections and hands them
- * to workers. Until a worker closes its server the primary may still hand it one; if Fastify is
- * already closing, that request is answered 503, and if the worker exits before taking it, the
- * primary keeps the socket and the client waits forever (both seen on Node 24 in the SIGHUP
- * test). After `server.close()` the primary hands this worker nothing more, and a connection
- * already on its way is declined here and goes to another worker.
+ * Why stop listening before SIGTERM: a worker that still listens may be given a connection while
+ * Fastify is already closing (answered 503). After `server.close()` it takes no new connection:
+ * with the primary's shared-accept policy (cluster-primary.ts) the ones queued in the kernel go
+ * to the workers still listening.
  */
 export function installWorkerDrain(server: Server, drainMs = 1000, closeWaitMs = 5000): void {
   let draining = false;

@@ -50,9 +50,12 @@ describe('serve --workers', () => {
       // requests keep being answered while workers are replaced
       let rolling = true;
       const statuses: number[] = [];
-      const traffic = (async () => {
-        while (rolling) statuses.push((await call(`${svc.url}/api/v1/services/kaltura`, { token }).catch(() => ({ status: 0 }))).status);
-      })();
+      // several clients at once, so new connections keep arriving while each worker leaves
+      const traffic = Promise.all(
+        Array.from({ length: 6 }, async () => {
+          while (rolling) statuses.push((await call(`${svc.url}/api/v1/services/kaltura`, { token }).catch(() => ({ status: 0 }))).status);
+        }),
+      );
       svc.child.kill('SIGHUP');
       expect(await eventually(async () => /rolling restart finished/.test(svc.stderr()), 30_000)).toBe(true);
       rolling = false;
