@@ -67,6 +67,7 @@ const schema = z.object({
   RATE_LIMIT_AUTH_FAILURES_PER_IP: int(0, 1_000_000).default(20),
   RATE_LIMIT_WINDOW_MS: int(1000, 24 * 3600 * 1000).default(60_000),
   BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(65536),
+  FAST_LANE: bool.default(true),
   KALTURA_BREAKER_FAILURES: int(1, 1000).default(5),
   KALTURA_BREAKER_COOLDOWN_MS: int(100, 3_600_000).default(30_000),
 });
@@ -99,6 +100,8 @@ export interface Config {
   /** limits per window (0 = off): sessions per token and per IP, failed authentications per IP */
   rateLimits: { sessionPerToken: number; sessionPerIp: number; authFailuresPerIp: number; windowMs: number };
   bodyLimitBytes: number;
+  /** answer the two Services API routes' common requests ahead of Fastify (src/http/fast-lane.ts) */
+  fastLane: boolean;
   /** circuit breaker per Kaltura endpoint: consecutive failures that open it, and its cool-down */
   kalturaBreaker: { failureThreshold: number; cooldownMs: number };
 }
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMs: c.RATE_LIMIT_WINDOW_MS,
     },
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
+    fastLane: c.FAST_LANE,
     kalturaBreaker: { failureThreshold: c.KALTURA_BREAKER_FAILURES, cooldownMs: c.KALTURA_BREAKER_COOLDOWN_MS },
   };
 }

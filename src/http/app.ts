@@ -2,7 +2,7 @@
  * Builds the Fastify application over an AppContext: parsers, logging with redaction, request
  * ids, authentication, Canvas-shaped errors, and the routes. Does not listen.
  */
-import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { DestinationStream } from 'pino';
@@ -15,13 +15,15 @@ import { servicesRoutes } from './routes/services.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { mediaRoutes } from './routes/media.js';
 import { redactUrl } from './redact.js';
+import { requestIdFor } from './request-id.js';
 import { handleClientError } from './client-error.js';
 import { LOG_REDACT_PATHS, censorLogValue, scrubLogArguments, serializeErrorForLog } from '../observability/log-redaction.js';
 import { installOpenApi } from './plugins/openapi.js';
 import { installSecurityHeaders, setBaseSecurityHeaders } from './plugins/security-headers.js';
 import { installRequestMetrics, registerMetricsRoute } from './plugins/metrics.js';
 import { installRateLimits } from './plugins/rate-limit.js';
-import { AccessLogController, accessLogger, installAccessLog } from './plugins/access-log.js';
+import { AccessLogController, accessLogger, installAccessLog, writesAccessLines } from './plugins/access-log.js';
+import { FastLane } from './fast-lane.js';
 import { healthRoutes } from './routes/health.js';
 import { lazyChildLoggerFactory } from '../observability/lazy-child-logger.js';
 import { sharedRedisCheck } from '../observability/readiness.js';
@@ -43,10 +45,10 @@ export interface RegisteredRoute {
 declare module 'fastify' {
   interface FastifyInstance {
     registeredRoutes: RegisteredRoute[];
+    /** the fast lane in front of Fastify, or null when every request takes Fastify's path */
+    fastLane: FastLane | null;
   }
 }
-
-const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Logger options with redaction of credentials, shared by the server and tests. */
 export function loggerOptions(level: string, stream?: NodeJS.WritableStream | DestinationStream): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
@@ -68,16 +70,30 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream | De
 /** Creates the app; call `ready()` or `listen()` on it. */
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger ?? loggerOptions(ctx.config.logLevel);
+  // with logger options (not `false`), access lines go to the same destination
+  const access = typeof logger === 'object' && logger !== null && 'level' in logger ? accessLogger(String(logger.level), (logger as { stream?: DestinationStream }).stream) : null;
+  // Canvas's two Services API routes, answered ahead of Fastify when the request is the common
+  // one (src/http/fast-lane.ts); set once the limits it consults exist
+  let lane: FastLane | null = null;
   const app = Fastify({
     logger,
+    serverFactory: (handler, opts) => {
+      const server = createServer(opts.http ?? {}, (req, res) => {
+        if (lane === null || !lane.handle(req, res)) handler(req, res);
+      });
+      // as Fastify sets them on a server of its own
+      const o = opts as { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number; maxRequestsPerSocket: number };
+      server.keepAliveTimeout = o.keepAliveTimeout;
+      server.requestTimeout = o.requestTimeout;
+      server.setTimeout(o.connectionTimeout);
+      if (o.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = o.maxRequestsPerSocket;
+      return server;
+    },
     // one access-log line per request, written by installAccessLog, instead of Fastify's two
     logController: new AccessLogController(),
     trustProxy: ctx.config.trustProxy,
     bodyLimit: ctx.config.bodyLimitBytes,
-    genReqId: (req) => {
-      const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
-    },
+    genReqId: (req) => requestIdFor(req.headers['x-request-id']),
     // `/api/v1/services/kaltura.json` is the same route as `/api/v1/services/kaltura` (Canvas).
     rewriteUrl: (req) => {
       const url = req.url ?? '/';
@@ -122,8 +138,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await installOpenApi(app);
   installSecurityHeaders(app);
   installRequestMetrics(app, ctx.metrics);
-  // with logger options (not `false`), access lines go to the same destination
-  installAccessLog(app, typeof logger === 'object' && logger !== null && 'level' in logger ? accessLogger(String(logger.level), (logger as { stream?: DestinationStream }).stream) : null);
+  installAccessLog(app, access);
 
   // one callback hook for the headers every answer carries (an async one costs a promise per request)
   app.addHook('onRequest', (request, reply, done) => {
@@ -134,7 +149,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   installErrorHandler(app, ctx.errorReports);
   installAuthentication(app, ctx.accountResolver, ctx.authenticator);
-  await installRateLimits(app, { limits: ctx.config.rateLimits, redis: ctx.redis?.client ?? null, ...(ctx.redis ? { nameSpace: `${ctx.redis.prefix}rate-limit:` } : {}), metrics: ctx.metrics });
+  const limits = await installRateLimits(app, { limits: ctx.config.rateLimits, redis: ctx.redis?.client ?? null, ...(ctx.redis ? { nameSpace: `${ctx.redis.prefix}rate-limit:` } : {}), metrics: ctx.metrics });
   await app.register(healthRoutes, { db: ctx.db, readinessChecks: () => (ctx.redis ? [sharedRedisCheck(ctx.redis), ...ctx.readinessChecks] : ctx.readinessChecks) });
   // /metrics here only with a token and no separate METRICS_PORT listener (src/http/metrics-server.ts)
   if (ctx.config.metricsToken !== undefined && ctx.config.metricsPort === undefined) registerMetricsRoute(app, { metrics: ctx.metrics, token: ctx.config.metricsToken });
@@ -145,5 +160,26 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(mediaRoutes, { ctx });
   // background media work (Kaltura's media.get) logs through the app's logger
   ctx.media.useLogger(app.log);
+  // The fast lane answers what Fastify's hooks above would answer the same way; with a trusted
+  // proxy (client address and scheme from X-Forwarded-*) or CORS (headers per Origin), or when
+  // turned off (FAST_LANE=off), every request takes Fastify's path.
+  if (ctx.config.fastLane && ctx.config.trustProxy === false && ctx.config.corsOrigins.length === 0) {
+    const fast = new FastLane({
+      resolver: ctx.accountResolver,
+      authenticator: ctx.authenticator,
+      kaltura: ctx.kaltura,
+      limits,
+      errorReports: ctx.errorReports,
+      httpStats: ctx.metrics.http,
+      accessLog: writesAccessLines(access) ? access : null,
+      log: app.log,
+    });
+    app.addHook('preClose', (done) => {
+      fast.close();
+      done();
+    });
+    lane = fast;
+  }
+  app.decorate('fastLane', lane);
   return app;
 }

@@ -28,6 +28,12 @@ export class WindowCounter {
     return { count: w.count, ttlMs: w.resetAt - now };
   }
 
+  /** The count of `key` in its current window, counting nothing. */
+  count(key: string, now: number): number {
+    const w = this.windows.get(key);
+    return w === undefined || w.resetAt <= now ? 0 : w.count;
+  }
+
   /** How many keys are held. */
   get size(): number {
     return this.windows.size;

@@ -7,6 +7,7 @@
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { scrubLogText } from '../../observability/log-redaction.js';
+import type { Identity } from '../../auth/authenticator.js';
 
 /** The path of a URL as the client sent it, without its query string. */
 export function pathOf(url: string): string {
@@ -36,24 +37,45 @@ export function accessLogger(level: string, stream?: DestinationStream): Logger 
   return pino({ level }, stream ?? pino.destination(1));
 }
 
-/** Adds the access-log hook when `log` writes `info` lines (LOG_LEVEL is fixed at start). */
+/** What an access-log line says about one answered request. */
+export interface AccessRecord {
+  id: string;
+  method: string;
+  /** the URL as the client sent it; only its path is logged */
+  url: string;
+  status: number;
+  ms: number;
+  identity: Identity | null;
+}
+
+/** Writes the access-log line of one request (the hook below, and the fast lane). */
+export function logAccess(log: Logger, r: AccessRecord): void {
+  log.info(
+    {
+      reqId: r.id,
+      method: r.method,
+      // a KS or token pasted into a path is cut like anywhere else in the logs
+      path: scrubLogText(pathOf(r.url)),
+      status: r.status,
+      ms: Math.round(r.ms * 100) / 100,
+      userId: r.identity?.user.id ?? null,
+      ...(r.identity?.realUser ? { realUserId: r.identity.realUser.id } : {}),
+    },
+    'request',
+  );
+}
+
+/** True when `log` is given and writes `info` lines (LOG_LEVEL is fixed at start). */
+export function writesAccessLines(log: Logger | null): log is Logger {
+  return log !== null && log.isLevelEnabled('info');
+}
+
+/** Adds the access-log hook when `log` writes `info` lines. */
 export function installAccessLog(app: FastifyInstance, log: Logger | null): void {
-  if (log === null || !log.isLevelEnabled('info')) return;
+  if (!writesAccessLines(log)) return;
   // a callback hook: no promise per request
   app.addHook('onResponse', (request, reply, done) => {
-    log.info(
-      {
-        reqId: request.id,
-        method: request.method,
-        // a KS or token pasted into a path is cut like anywhere else in the logs
-        path: scrubLogText(pathOf(request.originalUrl)),
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-        userId: request.identity?.user.id ?? null,
-        ...(request.identity?.realUser ? { realUserId: request.identity.realUser.id } : {}),
-      },
-      'request',
-    );
+    logAccess(log, { id: String(request.id), method: request.method, url: request.originalUrl, status: reply.statusCode, ms: reply.elapsedTime, identity: request.identity });
     done();
   });
 }

@@ -67,8 +67,23 @@ function presentsToken(request: FastifyRequest): boolean {
   return typeof p === 'string' && p !== '';
 }
 
+/**
+ * What the fast lane (src/http/fast-lane.ts) asks of the limits before it answers a request
+ * itself; whenever the answer is not a plain yes, the request takes Fastify's full path, where
+ * the hooks below count and refuse.
+ */
+export interface RateLimitGate {
+  /** True when the client failed authentication within the window (its requests are checked in full). */
+  recentlyFailed(ip: string): boolean;
+  /**
+   * Counts a session for `ip` and `tokenId` and returns true when both stay within their limits;
+   * counts nothing and returns false when one would be exceeded, or when the counts live in Redis.
+   */
+  admitSession(ip: string, tokenId: number): boolean;
+}
+
 /** Installs the limits on the root app; call after authentication is installed, before the routes. */
-export async function installRateLimits(app: FastifyInstance, opts: RateLimitOptions): Promise<void> {
+export async function installRateLimits(app: FastifyInstance, opts: RateLimitOptions): Promise<RateLimitGate> {
   const { limits } = opts;
   await app.register(rateLimit, {
     global: false,
@@ -96,17 +111,21 @@ export async function installRateLimits(app: FastifyInstance, opts: RateLimitOpt
   const sessionIp = opts.redis && limits.sessionPerIp > 0 ? make('session-ip', limits.sessionPerIp, client) : null;
   const sessionToken = opts.redis && limits.sessionPerToken > 0 ? make('session-token', limits.sessionPerToken, (r) => String(r.identity?.token.id)) : null;
 
+  let recentFailures: ExpiringKeySet | null = null;
+  let ipCounts: WindowCounter | null = null;
+  let tokenCounts: WindowCounter | null = null;
+
   if (authFailures) {
     // Clients that failed here within the window (kept at least as long as the store's count).
     // Only those are looked up in the store, so a client without failures costs no store read;
     // with a shared store, a client that failed only on other instances is checked here from
     // its first failure on this instance. Past RECENT_FAILURES_MAX failing clients in a window the
     // least recent is forgotten, which again costs it one unchecked attempt, not a reset count.
-    const recentFailures = new ExpiringKeySet(limits.windowMs, RECENT_FAILURES_MAX);
+    const failures = (recentFailures = new ExpiringKeySet(limits.windowMs, RECENT_FAILURES_MAX));
     // preValidation runs before every preHandler, so before the token is checked; callback
     // hooks, so the common case allocates no promise
     app.addHook('preValidation', (request, _reply, done) => {
-      if (!takesTokens(request.url) || !recentFailures.has(client(request), Date.now()) || !presentsToken(request)) return done();
+      if (!takesTokens(request.url) || !failures.has(client(request), Date.now()) || !presentsToken(request)) return done();
       authFailures(request, { increment: false }).then(
         (status) => done(!status.isAllowed && (status.remaining ?? 1) <= 0 ? refusal('auth_failures_per_ip', status.ttl, request) : undefined),
         done,
@@ -116,7 +135,7 @@ export async function installRateLimits(app: FastifyInstance, opts: RateLimitOpt
     // failure is counted before the client can try again
     app.addHook('onError', (request, _reply, error, done) => {
       if (!(error instanceof ApiError) || error.statusCode !== 401 || error.headers['www-authenticate'] === undefined || !takesTokens(request.url) || !presentsToken(request)) return done();
-      recentFailures.add(client(request), Date.now());
+      failures.add(client(request), Date.now());
       authFailures(request).then(() => done(), () => done());
     });
   }
@@ -127,16 +146,18 @@ export async function installRateLimits(app: FastifyInstance, opts: RateLimitOpt
     let sessionLimits: (request: FastifyRequest, reply: unknown, done: (err?: Error) => void) => void;
     if (!opts.redis) {
       // one instance: counters in memory, checked without a promise (src/http/window-counter.ts)
-      const ipCounts = limits.sessionPerIp > 0 ? new WindowCounter(limits.windowMs) : null;
-      const tokenCounts = limits.sessionPerToken > 0 ? new WindowCounter(limits.windowMs) : null;
+      ipCounts = limits.sessionPerIp > 0 ? new WindowCounter(limits.windowMs) : null;
+      tokenCounts = limits.sessionPerToken > 0 ? new WindowCounter(limits.windowMs) : null;
+      const ips = ipCounts;
+      const tokens = tokenCounts;
       sessionLimits = (request, _reply, done) => {
         const now = Date.now();
-        if (ipCounts) {
-          const s = ipCounts.hit(client(request), now);
+        if (ips) {
+          const s = ips.hit(client(request), now);
           if (s.count > limits.sessionPerIp) return done(refusal('session_per_ip', s.ttlMs, request));
         }
-        if (tokenCounts && request.identity) {
-          const s = tokenCounts.hit(String(request.identity.token.id), now);
+        if (tokens && request.identity) {
+          const s = tokens.hit(String(request.identity.token.id), now);
           if (s.count > limits.sessionPerToken) return done(refusal('session_per_token', s.ttlMs, request));
         }
         done();
@@ -160,4 +181,20 @@ export async function installRateLimits(app: FastifyInstance, opts: RateLimitOpt
       route.preHandler = [sessionLimits, ...own] as typeof route.preHandler;
     });
   }
+
+  const sharedSessionCounts = opts.redis != null && (limits.sessionPerIp > 0 || limits.sessionPerToken > 0);
+  return {
+    recentlyFailed: (ip) => recentFailures !== null && recentFailures.has(clientKey(ip), Date.now()),
+    admitSession: (ip, tokenId) => {
+      if (sharedSessionCounts) return false;
+      const now = Date.now();
+      const ipKey = ipCounts ? clientKey(ip) : '';
+      const tokenKey = String(tokenId);
+      if (ipCounts && ipCounts.count(ipKey, now) >= limits.sessionPerIp) return false;
+      if (tokenCounts && tokenCounts.count(tokenKey, now) >= limits.sessionPerToken) return false;
+      ipCounts?.hit(ipKey, now);
+      tokenCounts?.hit(tokenKey, now);
+      return true;
+    },
+  };
 }

@@ -10,7 +10,7 @@ import { param } from '../request-params.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
-const errorBody = {
+export const errorBody = {
   type: 'object',
   description: "Canvas's error shape",
   // `status` first: Canvas writes {"status":…,"errors":…} for its 401s.
@@ -26,7 +26,7 @@ export const commonQuery = {
   as_user_id: { type: 'string', description: 'act as this user (id or `sis_user_id:<id>`); admins with become_user only' },
 } as const;
 
-const configResponse = {
+export const configResponse = {
   type: 'object',
   properties: {
     enabled: { type: 'boolean' },
@@ -62,7 +62,7 @@ const uploadConfigSchema = {
   },
 } as const;
 
-const sessionResponse = {
+export const sessionResponse = {
   type: 'object',
   properties: {
     ks: { type: 'string' },

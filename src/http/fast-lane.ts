@@ -1,0 +1,199 @@
+/**
+ * The fast lane: Canvas's two Services API routes answered straight from node:http, ahead of
+ * Fastify, for the requests that make nearly all of their traffic — `Authorization: Bearer`
+ * with a token, account, user and login this instance has cached, no body, no masquerade, no
+ * other parameter than `include_upload_config`. Any other request, and any request the lane is
+ * not sure of (a failed or uncached authentication, a rate limit about to refuse, a server
+ * closing), goes to Fastify, which implements every route in full and answers the same bytes
+ * (test/api/fast-lane.test.ts sends the same requests both ways and compares).
+ *
+ * What it does per request is what Fastify's hooks do, through the same functions: the request
+ * id, the base security headers, authentication from the caches, the session limits, the
+ * handler's service call, the response schema's serializer, the request metrics, the access-log
+ * line, and Canvas's error answers. It saves Fastify's routing, hook runners, request and reply
+ * objects and promise per request: about half of a GET's CPU (docs/benchmarks.md).
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { performance } from 'node:perf_hooks';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from 'pino';
+import fastJsonStringify, { type Schema } from 'fast-json-stringify';
+import type { AccountResolver } from '../accounts/account-resolver.js';
+import type { Account } from '../accounts/account-repository.js';
+import type { Authenticator, Identity } from '../auth/authenticator.js';
+import type { KalturaService } from '../sessions/kaltura-service.js';
+import type { ErrorReportRepository } from '../error-reports/error-report-repository.js';
+import type { HttpRequestStats } from '../observability/http-request-stats.js';
+import { lazyChildLoggerFactory } from '../observability/lazy-child-logger.js';
+import { valueToBoolean } from '../canvas/value-to-boolean.js';
+import { requestIdFor } from './request-id.js';
+import { errorAnswer } from './error-answer.js';
+import { logAccess } from './plugins/access-log.js';
+import type { RateLimitGate } from './plugins/rate-limit.js';
+import { configResponse, errorBody, sessionResponse } from './routes/services.js';
+
+/** What the lane needs; the same objects the Fastify app uses. */
+export interface FastLaneDeps {
+  resolver: AccountResolver;
+  authenticator: Authenticator;
+  kaltura: KalturaService;
+  limits: RateLimitGate;
+  errorReports: ErrorReportRepository;
+  httpStats: HttpRequestStats;
+  /** the access log, or null when it writes no `info` lines */
+  accessLog: Logger | null;
+  /** the app's logger: request loggers are its (lazy) children, as Fastify's are */
+  log: FastifyBaseLogger;
+}
+
+type Handler = (account: Account, identity: Identity, query: string, req: IncomingMessage, id: string, log: FastifyBaseLogger) => Promise<unknown>;
+
+interface LaneRoute {
+  /** the route pattern, as Fastify registered it (the metrics' `route` label) */
+  pattern: string;
+  /** accepts the query string (without `?`); anything else goes to Fastify */
+  acceptsQuery: (query: string) => boolean;
+  /** counted by the session limits */
+  session: boolean;
+  handle: Handler;
+  serialize: (body: unknown) => string;
+}
+
+/** A query value the lane takes as is: no percent-encoding or `+` to decode. */
+const PLAIN_VALUE = /^[A-Za-z0-9._~-]*$/;
+const UPLOAD_CONFIG = 'include_upload_config=';
+
+/** Only `include_upload_config=<plain value>`, once or repeated. */
+function sessionQuery(query: string): boolean {
+  if (query === '') return true;
+  for (const pair of query.split('&')) {
+    if (!pair.startsWith(UPLOAD_CONFIG) || !PLAIN_VALUE.test(pair.slice(UPLOAD_CONFIG.length))) return false;
+  }
+  return true;
+}
+
+/** The last `include_upload_config` value of an accepted query (the last wins, as in `param`). */
+function uploadConfigValue(query: string): string | undefined {
+  const at = query.lastIndexOf(UPLOAD_CONFIG);
+  if (at < 0) return undefined;
+  const end = query.indexOf('&', at);
+  return query.slice(at + UPLOAD_CONFIG.length, end < 0 ? undefined : end);
+}
+
+const serializeError = fastJsonStringify(errorBody as unknown as Schema);
+
+/** The lane over `deps`; `handle` answers a request or returns false for Fastify to answer it. */
+export class FastLane {
+  private closing = false;
+  /** requests this lane answered (the rest went to Fastify) */
+  answered = 0;
+  private readonly routes: Map<string, LaneRoute>;
+
+  constructor(private readonly deps: FastLaneDeps) {
+    const { kaltura } = deps;
+    const config: LaneRoute = {
+      pattern: '/api/v1/services/kaltura',
+      acceptsQuery: (q) => q === '',
+      session: false,
+      handle: (account) => kaltura.config(account),
+      serialize: fastJsonStringify(configResponse as unknown as Schema) as (body: unknown) => string,
+    };
+    const session: LaneRoute = {
+      pattern: '/api/v1/services/kaltura_session',
+      acceptsQuery: sessionQuery,
+      session: true,
+      handle: (account, identity, query, req, id, log) =>
+        kaltura.startSession({
+          account,
+          user: identity.user,
+          realUser: null,
+          includeUploadConfig: valueToBoolean(uploadConfigValue(query)),
+          requestScheme: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
+          clientIp: req.socket.remoteAddress ?? null,
+          requestId: id,
+          log,
+        }),
+      serialize: fastJsonStringify(sessionResponse as unknown as Schema) as (body: unknown) => string,
+    };
+    // `.json` is the same route (Canvas), as Fastify's rewriteUrl has it
+    this.routes = new Map([
+      ['GET /api/v1/services/kaltura', config],
+      ['GET /api/v1/services/kaltura.json', config],
+      ['POST /api/v1/services/kaltura_session', session],
+      ['POST /api/v1/services/kaltura_session.json', session],
+    ]);
+  }
+
+  /** From now on every request goes to Fastify (which answers 503 while the server closes). */
+  close(): void {
+    this.closing = true;
+  }
+
+  /** Answers `req` and returns true, or returns false having touched nothing. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.closing) return false;
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const route = this.routes.get(`${req.method} ${q < 0 ? url : url.slice(0, q)}`);
+    if (route === undefined) return false;
+    const query = q < 0 ? '' : url.slice(q + 1);
+    if (!route.acceptsQuery(query)) return false;
+    const h = req.headers;
+    // no body: Canvas's clients send none; a body may carry parameters, Fastify reads it
+    if ((h['content-length'] !== undefined && h['content-length'] !== '0') || h['transfer-encoding'] !== undefined) return false;
+    const authorization = h.authorization;
+    if (authorization === undefined || !authorization.startsWith('Bearer ')) return false;
+    const ip = req.socket.remoteAddress;
+    if (ip === undefined || this.deps.limits.recentlyFailed(ip)) return false;
+    const account = this.deps.resolver.cachedForHost(h.host);
+    if (account === undefined) return false;
+    let identity: Identity | null | undefined;
+    try {
+      identity = this.deps.authenticator.authenticateFromCache({ method: req.method!, path: route.pattern, authorization, accessTokenParam: undefined, asUserIdParam: undefined, account });
+    } catch {
+      return false; // Canvas's 401, and its count of failed authentications, come from the full path
+    }
+    if (!identity) return false;
+    if (route.session && !this.deps.limits.admitSession(ip, identity.token.id)) return false;
+
+    this.answered++;
+    const started = performance.now();
+    const id = requestIdFor(h['x-request-id']);
+    const log = lazyChildLoggerFactory(this.deps.log, { reqId: id }, {});
+    const who = identity;
+    route.handle(account, who, query, req, id, log).then(
+      (body) => this.answer(req, res, route, id, who, started, 200, {}, route.serialize(body)),
+      (err: unknown) => this.fail(req, res, route, id, account, who, started, log, err),
+    );
+    return true;
+  }
+
+  private async fail(req: IncomingMessage, res: ServerResponse, route: LaneRoute, id: string, account: Account, identity: Identity, started: number, log: FastifyBaseLogger, err: unknown): Promise<void> {
+    try {
+      const a = await errorAnswer(err, { id, method: req.method!, url: req.url!, accountId: account.id, userId: identity.user.id, log }, this.deps.errorReports);
+      this.answer(req, res, route, id, identity, started, a.status, a.headers, serializeError(a.body));
+    } catch (answerErr) {
+      log.error({ err: answerErr }, 'could not answer a failed request');
+      res.destroy();
+    }
+  }
+
+  /** Writes the answer with the headers the full path sets, then counts and logs it. */
+  private answer(req: IncomingMessage, res: ServerResponse, route: LaneRoute, id: string, identity: Identity, started: number, status: number, extra: Record<string, string>, body: string): void {
+    const headers: OutgoingHttpHeaders = {
+      'x-request-id': id,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+      'x-canvas-user-id': String(identity.user.id),
+      ...extra,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    };
+    res.writeHead(status, headers);
+    res.end(body);
+    const ms = performance.now() - started;
+    this.deps.httpStats.observe(route.pattern, req.method!, status, ms / 1000);
+    if (this.deps.accessLog !== null) logAccess(this.deps.accessLog, { id, method: req.method!, url: req.url!, status, ms, identity });
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The fast lane (src/http/fast-lane.ts) answers the Services API's common requests ahead of
+ * Fastify. Two services over identical data, one with the lane (FAST_LANE=on) and one without,
+ * get the same requests over HTTP; every answer must match: status, headers, body (the KS by its
+ * decoded fields), the audit rows, the metrics, the access-log lines and the rate limits. And the
+ * lane must really have answered the requests it is for, and left the others to Fastify.
+ */
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseKs } from '../../src/ks/index.js';
+import { sql } from '../../src/db/kysely.js';
+import { CANVAS_SPEC_SETTINGS, createTestApp, saveSettings, seedUser, testDatabases, type TestApp, type TestDatabase } from '../helper.js';
+import { logCollector } from '../ops/support.js';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string, from = '127.0.0.1'): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', localAddress: from, port, method, path, headers }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (data += d));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers as Record<string, string>, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Headers that differ between any two answers (time, the request id when the client sent none). */
+const VARYING = new Set(['date', 'x-request-id']);
+
+function comparableHeaders(a: Answer): Record<string, string> {
+  return Object.fromEntries(Object.entries(a.headers).filter(([k]) => !VARYING.has(k)));
+}
+
+/** A session answer with its KS replaced by the KS's fields that do not vary per session. */
+function comparableBody(a: Answer): unknown {
+  if (!a.headers['content-type']?.startsWith('application/json') || a.body === '') return a.body;
+  const body = JSON.parse(a.body) as Record<string, unknown>;
+  if (typeof body.ks === 'string') {
+    const ks = parseKs(body.ks, { adminSecretsFor: () => [CANVAS_SPEC_SETTINGS.secret_key, CANVAS_SPEC_SETTINGS.user_secret_key] });
+    expect(ks.valid).toBe(true);
+    body.ks = { partnerId: ks.partnerId, userId: ks.userId, type: ks.type, privileges: ks.privileges, lifetime: ks.validUntil! - (body.serverTime as number) };
+    expect(Math.abs((body.serverTime as number) - Date.now() / 1000)).toBeLessThan(60);
+    delete body.serverTime;
+    // the two services' accounts and users have UUIDs of their own
+    const setting = body.kaltura_setting as Record<string, unknown> | undefined;
+    if (setting && typeof setting.partner_data === 'string') setting.partner_data = setting.partner_data.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'uuid');
+  }
+  return body;
+}
+
+interface Side {
+  t: TestApp;
+  port: number;
+  log: ReturnType<typeof logCollector>;
+  token: string;
+  adminToken: string;
+  userId: number;
+}
+
+async function startSide(database: TestDatabase, fastLane: boolean): Promise<Side> {
+  const log = logCollector('info');
+  const t = await createTestApp({
+    database,
+    logger: log.logger,
+    env: { FAST_LANE: fastLane ? 'on' : 'off', CACHE_TTL_MS: '5000', RATE_LIMIT_SESSION_PER_TOKEN: '8', RATE_LIMIT_SESSION_PER_IP: '1000', RATE_LIMIT_AUTH_FAILURES_PER_IP: '1000' },
+  });
+  await saveSettings(t.ctx, { ...CANVAS_SPEC_SETTINGS, session_mode: 'local' });
+  const user = await seedUser(t.ctx, { userName: 'Student' });
+  const admin = await seedUser(t.ctx, { accountId: user.account.id, userName: 'Admin', admin: true });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return { t, port: (t.app.server.address() as { port: number }).port, log, token: user.token, adminToken: admin.token, userId: user.user.id };
+}
+
+/** The requests both sides get, in order; `lane` says whether the lane should answer it. */
+function script(s: Side): Array<{ name: string; lane: boolean; method: string; path: string; headers: Record<string, string>; body?: string; from?: string }> {
+  const auth = { authorization: `Bearer ${s.token}` };
+  return [
+    // the first request of a token fills the caches through Fastify's path
+    { name: 'GET, caches cold', lane: false, method: 'GET', path: '/api/v1/services/kaltura', headers: auth },
+    { name: 'GET', lane: true, method: 'GET', path: '/api/v1/services/kaltura', headers: auth },
+    { name: 'GET .json with a request id', lane: true, method: 'GET', path: '/api/v1/services/kaltura.json', headers: { ...auth, 'x-request-id': 'lb-42.a' } },
+    { name: 'POST', lane: true, method: 'POST', path: '/api/v1/services/kaltura_session', headers: auth },
+    { name: 'POST with upload config', lane: true, method: 'POST', path: '/api/v1/services/kaltura_session?include_upload_config=1', headers: auth },
+    { name: 'POST .json, include_upload_config=false', lane: true, method: 'POST', path: '/api/v1/services/kaltura_session.json?include_upload_config=false', headers: auth },
+    { name: 'POST with a form body', lane: false, method: 'POST', path: '/api/v1/services/kaltura_session', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, body: 'include_upload_config=1' },
+    { name: 'POST with an encoded query value', lane: false, method: 'POST', path: '/api/v1/services/kaltura_session?include_upload_config=%74rue', headers: auth },
+    { name: 'GET with access_token', lane: false, method: 'GET', path: `/api/v1/services/kaltura?access_token=${s.token}`, headers: {} },
+    { name: 'GET with an unknown parameter', lane: false, method: 'GET', path: '/api/v1/services/kaltura?x=1', headers: auth },
+    { name: 'GET without a token', lane: false, method: 'GET', path: '/api/v1/services/kaltura', headers: {} },
+    { name: 'HEAD', lane: false, method: 'HEAD', path: '/api/v1/services/kaltura', headers: auth },
+    { name: 'GET as another user (admin)', lane: false, method: 'GET', path: `/api/v1/services/kaltura?as_user_id=${s.userId}`, headers: { authorization: `Bearer ${s.adminToken}` } },
+    // eight sessions per token in the window (five so far): the lane admits what is left, Fastify refuses the rest
+    { name: 'POST, 6th of the token', lane: true, method: 'POST', path: '/api/v1/services/kaltura_session', headers: auth },
+    { name: 'POST, 7th', lane: true, method: 'POST', path: '/api/v1/services/kaltura_session', headers: auth },
+    { name: 'POST, 8th', lane: true, method: 'POST', path: '/api/v1/services/kaltura_session', headers: auth },
+    { name: 'POST over the limit', lane: false, method: 'POST', path: '/api/v1/services/kaltura_session', headers: auth },
+    // a client address that failed authentication is checked in full for the window
+    { name: 'GET with a bad token', lane: false, method: 'GET', path: '/api/v1/services/kaltura', headers: { authorization: 'Bearer 1~nope' } },
+    { name: 'GET after a failure from the same address', lane: false, method: 'GET', path: '/api/v1/services/kaltura', headers: auth },
+    { name: 'GET from another address', lane: true, method: 'GET', path: '/api/v1/services/kaltura', headers: auth, from: '127.0.0.3' },
+  ];
+}
+
+describe.each(await testDatabases())('fast lane on %s', (database) => {
+  let lane: Side;
+  let full: Side;
+  beforeAll(async () => {
+    [lane, full] = await Promise.all([startSide(database, true), startSide(database, false)]);
+  });
+  afterAll(async () => {
+    await Promise.all([lane?.t.close(), full?.t.close()]);
+  });
+
+  it('gives every request the same answer as Fastify, and answers exactly the common ones itself', async () => {
+    expect(lane.t.app.fastLane).not.toBeNull();
+    expect(full.t.app.fastLane).toBeNull();
+    const steps = script(lane);
+    const fullSteps = script(full);
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      const before = lane.t.app.fastLane!.answered;
+      const a = await send(lane.port, step.method, step.path, step.headers, step.body, step.from);
+      const b = await send(full.port, fullSteps[i]!.method, fullSteps[i]!.path, fullSteps[i]!.headers, fullSteps[i]!.body, step.from);
+      expect(lane.t.app.fastLane!.answered - before, step.name).toBe(step.lane ? 1 : 0);
+      expect(a.status, step.name).toBe(b.status);
+      expect(comparableHeaders(a), step.name).toEqual(comparableHeaders(b));
+      expect(comparableBody(a), step.name).toEqual(comparableBody(b));
+      if (step.headers['x-request-id']) expect(a.headers['x-request-id']).toBe(step.headers['x-request-id']);
+      else expect(a.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(steps.filter((s) => s.lane).length).toBeGreaterThan(6);
+  });
+
+  it('writes the same audit rows, metrics and access-log lines', async () => {
+    const rows = async (s: Side) =>
+      (await sql<Record<string, unknown>>`select account_id, user_id, real_user_id, uid, mode, privileges, client_ip from kaltura_sessions order by id`.execute(s.t.ctx.db.kysely)).rows;
+    const laneRows = await rows(lane);
+    expect(laneRows.length).toBeGreaterThanOrEqual(7);
+    expect(laneRows).toEqual(await rows(full));
+
+    const series = async (s: Side) =>
+      (await s.t.ctx.metrics.exposition()).body
+        .split('\n')
+        .filter((l) => l.startsWith('http_requests_total{') || l.startsWith('http_request_duration_seconds_count{') || l.startsWith('kaltura_sessions_minted_total') || l.startsWith('rate_limit_refusals_total'))
+        .sort();
+    const laneSeries = await series(lane);
+    expect(laneSeries.some((l) => l.includes('route="/api/v1/services/kaltura_session"'))).toBe(true);
+    expect(laneSeries).toEqual(await series(full));
+
+    const access = (s: Side) =>
+      s.log
+        .lines()
+        .filter((l) => l.msg === 'request')
+        .map(({ reqId, ms, time, pid, hostname, ...rest }) => {
+          expect(typeof reqId).toBe('string');
+          expect(typeof ms).toBe('number');
+          return rest;
+        });
+    const laneAccess = access(lane);
+    expect(laneAccess.length).toBe(script(lane).length);
+    expect(laneAccess).toEqual(access(full));
+    // no line anywhere carries a token
+    expect(lane.log.text()).not.toContain(lane.token);
+  });
+
+  it('answers a failure the way Fastify does: a stored error report and a 500 in Canvas shape', async () => {
+    for (const s of [lane, full]) await sql`drop table kaltura_sessions cascade`.execute(s.t.ctx.db.kysely).catch(async () => sql`drop table kaltura_sessions`.execute(s.t.ctx.db.kysely));
+    const before = lane.t.app.fastLane!.answered;
+    // a fresh token's window: the limit above is spent for the first one
+    // from an address that has not failed authentication (the first test's did)
+    const post = (s: Side) => send(s.port, 'POST', '/api/v1/services/kaltura_session', { authorization: `Bearer ${s.adminToken}` }, undefined, '127.0.0.4');
+    const a = await post(lane);
+    const a2 = await post(lane);
+    const b = await post(full);
+    await post(full);
+    expect(lane.t.app.fastLane!.answered - before).toBe(2);
+    for (const x of [a, a2, b]) {
+      expect(x.status).toBe(500);
+      expect(JSON.parse(x.body)).toEqual({ errors: [{ message: 'An error occurred.', error_code: 'internal_server_error' }], error_report_id: expect.any(Number) });
+    }
+    expect(comparableHeaders(a2)).toEqual(comparableHeaders(b));
+    const reports = (await sql<{ request_id: string }>`select request_id from error_reports order by id`.execute(lane.t.ctx.db.kysely)).rows;
+    expect(reports.map((r) => r.request_id)).toEqual([a.headers['x-request-id'], a2.headers['x-request-id']]);
+  });
+});
