@@ -22,7 +22,7 @@ import { installOpenApi } from './plugins/openapi.js';
 import { installSecurityHeaders, setBaseSecurityHeaders } from './plugins/security-headers.js';
 import { installRequestMetrics, registerMetricsRoute } from './plugins/metrics.js';
 import { installRateLimits } from './plugins/rate-limit.js';
-import { AccessLogController, accessLogger, installAccessLog, writesAccessLines } from './plugins/access-log.js';
+import { AccessLogController, accessLog, installAccessLog } from './plugins/access-log.js';
 import { FastLane } from './fast-lane.js';
 import { healthRoutes } from './routes/health.js';
 import { lazyChildLoggerFactory } from '../observability/lazy-child-logger.js';
@@ -71,7 +71,7 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream | De
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger ?? loggerOptions(ctx.config.logLevel);
   // with logger options (not `false`), access lines go to the same destination
-  const access = typeof logger === 'object' && logger !== null && 'level' in logger ? accessLogger(String(logger.level), (logger as { stream?: DestinationStream }).stream) : null;
+  const access = typeof logger === 'object' && logger !== null && 'level' in logger ? accessLog(String(logger.level), (logger as { stream?: DestinationStream }).stream) : null;
   // Canvas's two Services API routes, answered ahead of Fastify when the request is the common
   // one (src/http/fast-lane.ts); set once the limits it consults exist
   let lane: FastLane | null = null;
@@ -171,7 +171,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       limits,
       errorReports: ctx.errorReports,
       httpStats: ctx.metrics.http,
-      accessLog: writesAccessLines(access) ? access : null,
+      accessLog: access,
       log: app.log,
     });
     app.addHook('preClose', (done) => {

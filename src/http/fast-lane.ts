@@ -17,19 +17,19 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Logger } from 'pino';
 import fastJsonStringify, { type Schema } from 'fast-json-stringify';
 import type { AccountResolver } from '../accounts/account-resolver.js';
 import type { Account } from '../accounts/account-repository.js';
 import type { Authenticator, Identity } from '../auth/authenticator.js';
-import type { KalturaService } from '../sessions/kaltura-service.js';
+import { configBody, type KalturaService } from '../sessions/kaltura-service.js';
+import type { EffectiveSettings } from '../settings/kaltura-settings.js';
 import type { ErrorReportRepository } from '../error-reports/error-report-repository.js';
 import type { HttpRequestStats } from '../observability/http-request-stats.js';
 import { lazyChildLoggerFactory } from '../observability/lazy-child-logger.js';
 import { valueToBoolean } from '../canvas/value-to-boolean.js';
 import { requestIdFor } from './request-id.js';
 import { errorAnswer } from './error-answer.js';
-import { logAccess } from './plugins/access-log.js';
+import type { AccessLog } from './plugins/access-log.js';
 import type { RateLimitGate } from './plugins/rate-limit.js';
 import { configResponse, errorBody, sessionResponse } from './routes/services.js';
 
@@ -42,7 +42,7 @@ export interface FastLaneDeps {
   errorReports: ErrorReportRepository;
   httpStats: HttpRequestStats;
   /** the access log, or null when it writes no `info` lines */
-  accessLog: Logger | null;
+  accessLog: AccessLog | null;
   /** the app's logger: request loggers are its (lazy) children, as Fastify's are */
   log: FastifyBaseLogger;
 }
@@ -58,6 +58,8 @@ interface LaneRoute {
   session: boolean;
   handle: Handler;
   serialize: (body: unknown) => string;
+  /** the answer's body when it can be had without waiting (from this instance's caches), else undefined */
+  cached?: (account: Account) => string | undefined;
 }
 
 /** A query value the lane takes as is: no percent-encoding or `+` to decode. */
@@ -92,12 +94,22 @@ export class FastLane {
 
   constructor(private readonly deps: FastLaneDeps) {
     const { kaltura } = deps;
+    const serializeConfig = fastJsonStringify(configResponse as unknown as Schema) as (body: unknown) => string;
+    // the configuration's JSON per cached settings object: made again when the settings change or expire
+    const configJson = new WeakMap<EffectiveSettings, string>();
     const config: LaneRoute = {
       pattern: '/api/v1/services/kaltura',
       acceptsQuery: (q) => q === '',
       session: false,
       handle: (account) => kaltura.config(account),
-      serialize: fastJsonStringify(configResponse as unknown as Schema) as (body: unknown) => string,
+      serialize: serializeConfig,
+      cached: (account) => {
+        const settings = kaltura.cachedConfigSettings(account);
+        if (settings === undefined) return undefined;
+        let json = configJson.get(settings);
+        if (json === undefined) configJson.set(settings, (json = serializeConfig(configBody(settings))));
+        return json;
+      },
     };
     const session: LaneRoute = {
       pattern: '/api/v1/services/kaltura_session',
@@ -160,10 +172,15 @@ export class FastLane {
     this.answered++;
     const started = performance.now();
     const id = requestIdFor(h['x-request-id']);
+    const ready = route.cached?.(account);
+    if (ready !== undefined) {
+      this.answer(req, res, route, id, identity, started, 200, null, ready);
+      return true;
+    }
     const log = lazyChildLoggerFactory(this.deps.log, { reqId: id }, {});
     const who = identity;
     route.handle(account, who, query, req, id, log).then(
-      (body) => this.answer(req, res, route, id, who, started, 200, {}, route.serialize(body)),
+      (body) => this.answer(req, res, route, id, who, started, 200, null, route.serialize(body)),
       (err: unknown) => this.fail(req, res, route, id, account, who, started, log, err),
     );
     return true;
@@ -180,20 +197,20 @@ export class FastLane {
   }
 
   /** Writes the answer with the headers the full path sets, then counts and logs it. */
-  private answer(req: IncomingMessage, res: ServerResponse, route: LaneRoute, id: string, identity: Identity, started: number, status: number, extra: Record<string, string>, body: string): void {
+  private answer(req: IncomingMessage, res: ServerResponse, route: LaneRoute, id: string, identity: Identity, started: number, status: number, extra: Record<string, string> | null, body: string): void {
     const headers: OutgoingHttpHeaders = {
       'x-request-id': id,
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
       'x-canvas-user-id': String(identity.user.id),
-      ...extra,
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
     };
+    if (extra !== null) Object.assign(headers, extra);
+    headers['content-type'] = 'application/json; charset=utf-8';
+    headers['content-length'] = Buffer.byteLength(body);
     res.writeHead(status, headers);
     res.end(body);
     const ms = performance.now() - started;
     this.deps.httpStats.observe(route.pattern, req.method!, status, ms / 1000);
-    if (this.deps.accessLog !== null) logAccess(this.deps.accessLog, { id, method: req.method!, url: req.url!, status, ms, identity });
+    if (this.deps.accessLog !== null) this.deps.accessLog.write({ id, method: req.method!, url: req.url!, status, ms, identity });
   }
 }

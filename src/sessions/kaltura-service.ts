@@ -6,7 +6,7 @@ import { ksTail } from '../ks/index.js';
 import type { Account } from '../accounts/account-repository.js';
 import type { User } from '../users/user-repository.js';
 import type { SettingsService } from '../settings/settings-service.js';
-import { DEFAULTS, isConfigured, sessionPolicy, type SessionMode, type PlainSettings } from '../settings/kaltura-settings.js';
+import { DEFAULTS, isConfigured, sessionPolicy, type EffectiveSettings, type SessionMode, type PlainSettings } from '../settings/kaltura-settings.js';
 import type { SessionIssuer } from '../kaltura/issuers/session-issuer.js';
 import { kalturaNotConfigured } from '../kaltura/kaltura-errors.js';
 import type { SessionAuditRepository } from '../audit/session-audit-repository.js';
@@ -61,6 +61,18 @@ const UPLOAD_CONFIG_KEYS = [
   'js_uploader',
 ] as const;
 
+/** The public configuration in `s`: Canvas's body of `GET /api/v1/services/kaltura`. */
+export function configBody(s: EffectiveSettings): KalturaConfigBody {
+  if (!isConfigured(s)) return { enabled: false };
+  return {
+    enabled: true,
+    domain: s.plain.domain ?? null,
+    resource_domain: s.plain.resource_domain ?? null,
+    rtmp_domain: s.plain.rtmp_domain ?? null,
+    partner_id: s.plain.partner_id ?? null,
+  };
+}
+
 /** Canvas's `uid`: the user id and the root account id joined with `_`. */
 export function kalturaUid(userId: number, accountId: number): string {
   return `${userId}_${accountId}`;
@@ -77,15 +89,16 @@ export class KalturaService {
 
   /** The public configuration of the account's Kaltura, or `{enabled:false}`. */
   async config(account: Account): Promise<KalturaConfigBody> {
-    const s = await this.settings.effective(account.id);
-    if (!isConfigured(s)) return { enabled: false };
-    return {
-      enabled: true,
-      domain: s.plain.domain ?? null,
-      resource_domain: s.plain.resource_domain ?? null,
-      rtmp_domain: s.plain.rtmp_domain ?? null,
-      partner_id: s.plain.partner_id ?? null,
-    };
+    return configBody(await this.settings.effective(account.id));
+  }
+
+  /**
+   * The settings {@link config} is made of, when this instance has them cached (undefined when
+   * not): the same settings object until they change or expire, so a caller may keep what it
+   * made of one.
+   */
+  cachedConfigSettings(account: Account): EffectiveSettings | undefined {
+    return this.settings.cachedEffective(account.id);
   }
 
   /** Starts a USER session for the user in the account, records it, and builds Canvas's body. */

@@ -102,6 +102,11 @@ export class SettingsService {
     return result;
   }
 
+  /** {@link effective} when it is cached, without a promise; else undefined. */
+  cachedEffective(accountId: number): EffectiveSettings | undefined {
+    return this.cache.get(accountId);
+  }
+
   /** The settings in force for a root account (cached for at most the cache TTL). */
   async effective(accountId: number): Promise<EffectiveSettings> {
     const cached = this.cache.get(accountId);
