@@ -17,7 +17,9 @@ export const LOG_FLUSH_INTERVAL_MS = 1000;
 
 /** A pino destination (`write(line)`) that buffers lines and writes them in blocks. */
 export class BufferedLogStream {
-  private buffer = '';
+  /** lines are encoded straight into this block (no string concatenation, no Buffer per flush) */
+  private readonly block: Buffer;
+  private used = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -25,22 +27,36 @@ export class BufferedLogStream {
     private readonly minLength = LOG_BUFFER_BYTES,
     flushIntervalMs = LOG_FLUSH_INTERVAL_MS,
   ) {
+    this.block = Buffer.allocUnsafe(minLength * 4);
     this.timer = setInterval(() => this.flush(), flushIntervalMs);
     this.timer.unref();
   }
 
   /** Takes one line (pino hands over whole lines, newline included). */
   write(line: string): boolean {
-    this.buffer += line;
-    if (this.buffer.length >= this.minLength) this.flush();
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    const most = line.length * 3;
+    if (most > this.block.length - this.used) {
+      this.flush();
+      if (most > this.block.length) {
+        this.writeAll(Buffer.from(line, 'utf8'));
+        return true;
+      }
+    }
+    this.used += this.block.write(line, this.used, 'utf8');
+    if (this.used >= this.minLength) this.flush();
     return true;
   }
 
   /** Writes every buffered line now. */
   flush(): void {
-    if (this.buffer === '') return;
-    const bytes = Buffer.from(this.buffer, 'utf8');
-    this.buffer = '';
+    if (this.used === 0) return;
+    const length = this.used;
+    this.used = 0;
+    this.writeAll(this.block.subarray(0, length));
+  }
+
+  private writeAll(bytes: Buffer): void {
     let off = 0;
     while (off < bytes.length) {
       try {
