@@ -3,7 +3,8 @@
  * `SHA-1(random ‖ fields) ‖ random ‖ fields`, zero padded, in URL-safe Base64 with `=` kept.
  */
 import { Buffer } from 'node:buffer';
-import { createCipheriv, createDecipheriv, createHash, createSecretKey, timingSafeEqual, type Decipher, type KeyObject } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, timingSafeEqual, type Cipher, type Decipher, type KeyObject } from 'node:crypto';
 import { encodeBase64UrlPadded } from './base64.js';
 import { fillRandom } from './random.js';
 
@@ -17,13 +18,21 @@ const BLOCK = 16;
 const ZERO_IV = Buffer.alloc(16);
 const KEY_CACHE_LIMIT = 64;
 
-/** A secret's derived AES key, and (once it has decrypted a KS) its block decryptor. */
+/** A secret's derived AES key, and (once it has decrypted or encrypted a KS) its cipher contexts. */
 interface CachedKey {
   raw: Buffer;
   key: KeyObject;
   /** AES-128-ECB without padding: keeps no state between calls, so one serves every KS. */
   blockDecipher?: Decipher;
+  /** AES-128-CBC without padding, kept across KSs, and the last ciphertext block it wrote (its chaining state). */
+  encryptor?: { cipher: Cipher; chain: Buffer };
 }
+
+/** SHA-1 of `data`: the one-shot `crypto.hash` where Node has it (no Hash object per call). */
+const sha1: (data: Uint8Array) => Buffer =
+  typeof (nodeCrypto as { hash?: unknown }).hash === 'function'
+    ? (data) => (nodeCrypto as unknown as { hash(alg: string, data: Uint8Array, enc: 'buffer'): Buffer }).hash('sha1', data, 'buffer')
+    : (data) => createHash('sha1').update(data).digest();
 
 /**
  * Derived AES keys by secret, bounded (oldest dropped first) and private to this module:
@@ -63,14 +72,28 @@ export function encodeKsV2(secret: string, partnerId: string, random: Uint8Array
   else plain.set(random, SHA1_SIZE);
   plain.write(fieldsQuery, SHA1_SIZE + KS_V2_RANDOM_SIZE, 'latin1');
   plain.fill(0, bodyLength);
-  createHash('sha1').update(plain.subarray(SHA1_SIZE, bodyLength)).digest().copy(plain, 0);
-  const cipher = createCipheriv('aes-128-cbc', cachedKey(secret).key, ZERO_IV).setAutoPadding(false);
+  sha1(plain.subarray(SHA1_SIZE, bodyLength)).copy(plain, 0);
   const prefix = `v2|${partnerId}|`;
   const out = Buffer.allocUnsafe(prefix.length + paddedLength);
   out.write(prefix, 0, 'latin1');
-  // Whole blocks and no padding: update() returns all of the ciphertext, final() would add nothing.
-  cipher.update(plain).copy(out, prefix.length);
+  encryptCbcZeroIv(cachedKey(secret), plain).copy(out, prefix.length);
   return encodeBase64UrlPadded(out);
+}
+
+/**
+ * AES-128-CBC encryption with a zero IV of whole blocks (`plain` is changed), through one CBC
+ * cipher kept per key instead of a new OpenSSL context per KS (its set-up cost more than the
+ * encryption). A kept CBC cipher chains each message onto the last ciphertext block it wrote;
+ * XOR-ing the first plaintext block with that block cancels the chaining, so the first block is
+ * encrypted as with a zero IV, and the rest chain as usual: the same bytes as a fresh cipher.
+ */
+function encryptCbcZeroIv(key: CachedKey, plain: Buffer): Buffer {
+  const enc = (key.encryptor ??= { cipher: createCipheriv('aes-128-cbc', key.key, ZERO_IV).setAutoPadding(false), chain: Buffer.alloc(BLOCK) });
+  for (let i = 0; i < BLOCK; i++) plain[i]! ^= enc.chain[i]!;
+  // whole blocks and no padding: update() returns all of the ciphertext at once
+  const cipherText = enc.cipher.update(plain);
+  cipherText.copy(enc.chain, 0, cipherText.length - BLOCK);
+  return cipherText;
 }
 
 /** The decrypted content of a KS v2 whose SHA-1 matched. */
@@ -100,7 +123,7 @@ export function decryptKsV2(ciphertext: Uint8Array, secrets: readonly string[]):
     if (end < SHA1_SIZE) continue;
     const hash = plain.subarray(0, SHA1_SIZE);
     const rest = plain.subarray(SHA1_SIZE, end);
-    const actual = createHash('sha1').update(rest).digest();
+    const actual = sha1(rest);
     if (!timingSafeEqual(hash, actual)) continue;
     return {
       secretIndex: i,
