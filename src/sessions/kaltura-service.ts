@@ -10,7 +10,7 @@ import { DEFAULTS, isConfigured, sessionPolicy, type EffectiveSettings, type Ses
 import type { SessionIssuer } from '../kaltura/issuers/session-issuer.js';
 import { kalturaNotConfigured } from '../kaltura/kaltura-errors.js';
 import type { SessionAuditRepository } from '../audit/session-audit-repository.js';
-import { nowIso } from '../db/time.js';
+import { isoMemo } from '../db/time.js';
 import type { LineLogger } from '../observability/line-logger.js';
 
 /** `GET /api/v1/services/kaltura` body. */
@@ -80,6 +80,9 @@ export function kalturaUid(userId: number, accountId: number): string {
 
 /** Configuration and session issuing for the Services API. */
 export class KalturaService {
+  private readonly createdIso = isoMemo();
+  private readonly expiryIso = isoMemo();
+
   constructor(
     private readonly settings: SettingsService,
     private readonly issuers: ReadonlyMap<SessionMode, SessionIssuer>,
@@ -122,13 +125,13 @@ export class KalturaService {
       ...(input.log ? { log: input.log } : {}),
     });
     await this.audit.insert({
-      createdAt: nowIso(new Date(this.clock())),
+      createdAt: this.createdIso(this.clock()),
       accountId: input.account.id,
       userId: input.user.id,
       realUserId: input.realUser?.id ?? null,
       uid,
       mode: policy.mode,
-      expiresAt: new Date(session.expiresAt * 1000).toISOString(),
+      expiresAt: this.expiryIso(session.expiresAt * 1000),
       privileges: session.privileges,
       ksTail: ksTail(session.ks),
       clientIp: input.clientIp,
