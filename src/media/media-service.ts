@@ -179,7 +179,7 @@ export class MediaService {
   /** A page of objects, and how many there are; objects Kaltura has not described yet are retried in the background. */
   async list(account: Account, filter: Omit<MediaObjectFilter, 'rootAccountId'>, sort: MediaSort, order: 'asc' | 'desc', page: PageRequest): Promise<{ objects: MediaObject[]; total: number }> {
     const f: MediaObjectFilter = { ...filter, rootAccountId: account.id };
-    const [objects, total] = await Promise.all([this.deps.objects.list(f, sort, order, page.perPage, page.offset), this.deps.objects.count(f)]);
+    const { objects, total } = await this.deps.objects.page(f, sort, order, page.perPage, page.offset);
     for (const o of objects) if (o.kalturaSyncedAt === null) this.refreshInBackground(account, o);
     return { objects, total };
   }
