@@ -157,9 +157,8 @@ export class MediaObjectRepository {
     if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
     if (f.contextCode !== undefined) q = q.where('context_code', '=', f.contextCode);
     if (f.pattern !== undefined) {
-      const pattern = f.pattern;
       // ESCAPE named: SQLite has no default LIKE escape character
-      q = q.where(sql<boolean>`(lower(coalesce(user_entered_title, '')) like ${pattern} escape '\\' or lower(coalesce(title, '')) like ${pattern} escape '\\')`);
+      q = q.where(sql<boolean>`(lower(coalesce(user_entered_title, '')) like ${f.pattern} escape '\\' or lower(coalesce(title, '')) like ${f.pattern} escape '\\')`);
     }
     return q;
   }
