@@ -24,6 +24,7 @@ import { KalturaMediaApi } from './kaltura/media-api.js';
 import type { KalturaApiClient } from './kaltura/kaltura-api-client.js';
 import { MediaKaltura } from './media/media-kaltura.js';
 import { MediaService } from './media/media-service.js';
+import { MediaListingCache } from './media/media-listing-cache.js';
 import { MediaObjectRepository } from './media/media-object-repository.js';
 import { MediaTrackRepository } from './media/media-track-repository.js';
 import { MediaEventRepository } from './media/media-event-repository.js';
@@ -40,6 +41,8 @@ export interface AppContext extends CoreServices {
   issuers: Map<SessionMode, SessionIssuer>;
   /** media objects, their sources and caption tracks (Canvas's Media Objects API) */
   media: MediaService;
+  /** answers of listings without sources, dropped when what they show changes (here or on another instance) */
+  mediaListings: MediaListingCache;
   /** the Redis connection shared by instances (REDIS_URL), when configured */
   redis?: SharedRedis;
   /** this instance's Prometheus metrics (its own registry) */
@@ -104,6 +107,7 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
     settings,
     kaltura: mediaKaltura,
     metrics,
+    bus,
     ...(options.mediaLog ? { log: options.mediaLog } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.mediaSourcesTtlMs !== undefined ? { sourcesTtlMs: options.mediaSourcesTtlMs } : {}),
@@ -119,6 +123,7 @@ export function createAppContext(config: Config, db: Db, keyring: Keyring, optio
     kaltura: new KalturaService(settings, issuers, audit, options.clock),
     issuers,
     media,
+    mediaListings: new MediaListingCache(bus, ttl, options.clock ? { clock: options.clock } : {}),
     ...(options.redis ? { redis: options.redis } : {}),
     metrics,
     breakers: connectivity.breakers,

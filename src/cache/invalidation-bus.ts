@@ -3,7 +3,8 @@
  * plugged in) that stored data changed. Topics name what changed; the key says which one.
  */
 
-export type InvalidationTopic = 'token' | 'developer-key' | 'settings' | 'account' | 'user';
+/** `media`: a media object or its tracks changed; the key is the root account's id. */
+export type InvalidationTopic = 'token' | 'developer-key' | 'settings' | 'account' | 'user' | 'media';
 
 export type InvalidationListener = (topic: InvalidationTopic, key: string) => void;
 

@@ -1,7 +1,8 @@
 /** Queries on media_objects (Kysely, the same on SQLite and PostgreSQL). */
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import { sql } from '../db/kysely.js';
 import type { Database } from '../db/schema.js';
+import { marker, PreparedQuery } from '../db/prepared-query.js';
 
 /** A stored media object. */
 export interface MediaObject {
@@ -58,8 +59,28 @@ function likePattern(term: string): string {
   return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** What a listing's WHERE compares with: the filter, its search term as a LIKE pattern. */
+interface FilterValues {
+  rootAccountId: number;
+  userId?: number;
+  contextCode?: string;
+  pattern?: string;
+}
+
+function filterValues(f: MediaObjectFilter): FilterValues {
+  return {
+    rootAccountId: f.rootAccountId,
+    ...(f.userId !== undefined ? { userId: f.userId } : {}),
+    ...(f.contextCode !== undefined ? { contextCode: f.contextCode } : {}),
+    ...(f.searchTerm !== undefined ? { pattern: likePattern(f.searchTerm) } : {}),
+  };
+}
+
 /** media_objects. */
 export class MediaObjectRepository {
+  /** page queries by shape (which filters, sort, order): at most 32, each compiled once */
+  private readonly pageQueries = new Map<string, PreparedQuery<Selectable<Database['media_objects']>>>();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** The object with this entry id in the root account. */
@@ -131,32 +152,63 @@ export class MediaObjectRepository {
     });
   }
 
-  private filtered(f: MediaObjectFilter) {
+  private filtered(f: FilterValues) {
     let q = this.db.selectFrom('media_objects').where('root_account_id', '=', f.rootAccountId).where('workflow_state', '=', 'active');
     if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
     if (f.contextCode !== undefined) q = q.where('context_code', '=', f.contextCode);
-    if (f.searchTerm !== undefined) {
-      const pattern = likePattern(f.searchTerm);
+    if (f.pattern !== undefined) {
       // ESCAPE named: SQLite has no default LIKE escape character
-      q = q.where(sql<boolean>`(lower(coalesce(user_entered_title, '')) like ${pattern} escape '\\' or lower(coalesce(title, '')) like ${pattern} escape '\\')`);
+      q = q.where(sql<boolean>`(lower(coalesce(user_entered_title, '')) like ${f.pattern} escape '\\' or lower(coalesce(title, '')) like ${f.pattern} escape '\\')`);
     }
     return q;
   }
 
   /** One page, sorted as Canvas sorts (title: the guaranteed title, then id). */
   async list(f: MediaObjectFilter, sort: MediaSort, order: 'asc' | 'desc', limit: number, offset: number): Promise<MediaObject[]> {
-    let q = this.filtered(f).selectAll();
-    if (sort === 'title') {
-      q = q.orderBy((eb) => eb.fn('lower', [eb.fn.coalesce(eb.fn('nullif', ['user_entered_title', eb.val('')]), eb.fn('nullif', ['title', eb.val('')]), eb.val('Untitled'))]), order);
-    } else {
-      q = q.orderBy('created_at', order);
-    }
-    const rows = await q.orderBy('id', order).limit(limit).offset(offset).execute();
+    const rows = await this.sorted(this.filtered(filterValues(f)).selectAll(), sort, order).limit(limit).offset(offset).execute();
     return rows.map(toObject);
   }
 
+  /**
+   * One page and how many objects match in all. The page is read with one row more than asked:
+   * when it is the last page, the total follows from it, and only a listing with pages after
+   * this one (or past the end) counts.
+   */
+  async page(f: MediaObjectFilter, sort: MediaSort, order: 'asc' | 'desc', limit: number, offset: number): Promise<{ objects: MediaObject[]; total: number }> {
+    const values = { ...filterValues(f), limit: limit + 1, offset };
+    const { rows } = await this.db.executeQuery(this.pageQuery(values, sort, order).bind(values));
+    const objects = rows.slice(0, limit).map(toObject);
+    const isLastPage = rows.length <= limit && (rows.length > 0 || offset === 0);
+    return { objects, total: isLastPage ? offset + rows.length : await this.count(f) };
+  }
+
+  /** The page query of this shape (filters present, sort, order), compiled once. */
+  private pageQuery(values: FilterValues, sort: MediaSort, order: 'asc' | 'desc') {
+    const shape = `${sort}|${order}|${values.userId !== undefined}|${values.contextCode !== undefined}|${values.pattern !== undefined}`;
+    let prepared = this.pageQueries.get(shape);
+    if (!prepared) {
+      const m = (name: keyof FilterValues | 'limit' | 'offset') => marker(name) as never;
+      const shapeValues: FilterValues = {
+        rootAccountId: m('rootAccountId'),
+        ...(values.userId !== undefined ? { userId: m('userId') } : {}),
+        ...(values.contextCode !== undefined ? { contextCode: m('contextCode') } : {}),
+        ...(values.pattern !== undefined ? { pattern: m('pattern') } : {}),
+      };
+      prepared = new PreparedQuery(this.sorted(this.filtered(shapeValues).selectAll(), sort, order).limit(m('limit')).offset(m('offset')).compile());
+      this.pageQueries.set(shape, prepared);
+    }
+    return prepared;
+  }
+
+  private sorted<Q extends SelectQueryBuilder<Database, 'media_objects', object>>(q: Q, sort: MediaSort, order: 'asc' | 'desc'): Q {
+    const byTitle = sort === 'title'
+      ? q.orderBy((eb) => eb.fn('lower', [eb.fn.coalesce(eb.fn('nullif', ['user_entered_title', eb.val('')]), eb.fn('nullif', ['title', eb.val('')]), eb.val('Untitled'))]), order)
+      : q.orderBy('created_at', order);
+    return byTitle.orderBy('id', order) as Q;
+  }
+
   async count(f: MediaObjectFilter): Promise<number> {
-    const r = await this.filtered(f).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.filtered(filterValues(f)).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
     return Number(r.n);
   }
 }

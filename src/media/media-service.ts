@@ -12,6 +12,7 @@ import { isConfigured, maxCaptionBytes } from '../settings/kaltura-settings.js';
 import { ApiError, unauthorizedError } from '../canvas/api-error.js';
 import { KalturaError } from '../kaltura/kaltura-errors.js';
 import { TtlCache } from '../cache/ttl-cache.js';
+import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { nowIso } from '../db/time.js';
 import type { LineLogger } from '../observability/line-logger.js';
 import type { Kysely } from 'kysely';
@@ -76,6 +77,8 @@ export interface MediaServiceDeps {
   settings: SettingsService;
   kaltura: MediaKaltura;
   metrics: ServiceMetrics;
+  /** told (topic `media`, key: the root account) after every committed change to an object or its tracks */
+  bus: InvalidationBus;
   /** where background work logs (the process logger) */
   log?: LineLogger;
   clock?: () => number;
@@ -152,6 +155,7 @@ export class MediaService {
       (trx, row) => this.audit(account, actor, req, [{ event: 'media_object_created', mediaId: row.mediaId, contextCode }], trx),
     );
     if (inserted) {
+      this.changed(account.id);
       this.refreshInBackground(account, inserted);
       return { object: inserted, created: true };
     }
@@ -167,6 +171,7 @@ export class MediaService {
       updatedAt: now,
     });
     const object = updated ?? existing;
+    this.changed(account.id);
     if (object.kalturaSyncedAt === null) this.refreshInBackground(account, object);
     return { object, created: false };
   }
@@ -174,7 +179,7 @@ export class MediaService {
   /** A page of objects, and how many there are; objects Kaltura has not described yet are retried in the background. */
   async list(account: Account, filter: Omit<MediaObjectFilter, 'rootAccountId'>, sort: MediaSort, order: 'asc' | 'desc', page: PageRequest): Promise<{ objects: MediaObject[]; total: number }> {
     const f: MediaObjectFilter = { ...filter, rootAccountId: account.id };
-    const [objects, total] = await Promise.all([this.deps.objects.list(f, sort, order, page.perPage, page.offset), this.deps.objects.count(f)]);
+    const { objects, total } = await this.deps.objects.page(f, sort, order, page.perPage, page.offset);
     for (const o of objects) if (o.kalturaSyncedAt === null) this.refreshInBackground(account, o);
     return { objects, total };
   }
@@ -183,6 +188,7 @@ export class MediaService {
   async retitle(object: MediaObject, userEnteredTitle: string): Promise<MediaObject> {
     const updated = await this.deps.objects.update(object.id, { userEnteredTitle: cutTitle(userEnteredTitle), updatedAt: nowIso(new Date(this.clock())) });
     if (!updated) throw ApiError.notFound();
+    this.changed(updated.rootAccountId);
     return updated;
   }
 
@@ -201,6 +207,7 @@ export class MediaService {
       ),
     );
     if (!deleted) throw ApiError.notFound();
+    this.changed(account.id);
     this.sourcesCache.delete(`${account.id}|${object.mediaId}`);
   }
 
@@ -299,6 +306,7 @@ export class MediaService {
         ...(type !== null ? { mediaType: type } : {}),
         kalturaSyncedAt: nowIso(new Date(this.clock())),
       });
+      this.changed(account.id);
     } catch (err) {
       this.deps.metrics.mediaKalturaFailed('media_get', kalturaReason(err));
       this.deps.log?.warn({ mediaId: object.mediaId, accountId: account.id, reason: kalturaReason(err), error: safeMessage(err) }, 'media.get failed; will try again on the next listing');
@@ -362,6 +370,7 @@ export class MediaService {
     await this.deps.tracks.apply(object.id, upserts, keep, replaceSet, nowIso(new Date(this.clock())), (trx, changes: TrackChange[]) =>
       this.audit(account, actor, req, changes.map((c) => ({ event: c.event, mediaId: object.mediaId, trackId: c.track.id, locale: c.track.locale, contextCode: object.contextCode })), trx),
     );
+    this.changed(account.id);
     return this.deps.tracks.listFor(object.id);
   }
 
@@ -371,7 +380,13 @@ export class MediaService {
       this.audit(account, actor, req, [{ event: 'media_track_deleted', mediaId: object.mediaId, trackId: track.id, locale: track.locale, contextCode: object.contextCode }], trx),
     );
     if (!t) throw ApiError.notFound();
+    this.changed(account.id);
     return t;
+  }
+
+  /** Tells every instance's caches that the account's media changed (after the change is committed). */
+  private changed(accountId: number): void {
+    this.deps.bus.publish('media', String(accountId));
   }
 
   private async audit(

@@ -1,6 +1,7 @@
 /** Queries on media_tracks (captions of a media object). */
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { marker, PreparedQuery } from '../db/prepared-query.js';
 
 /** A stored track. */
 export interface MediaTrack {
@@ -39,6 +40,8 @@ export interface TrackChange {
 
 /** media_tracks. */
 export class MediaTrackRepository {
+  private readonly tracksOfQueries = new Map<number, PreparedQuery<Selectable<Database['media_tracks']>>>();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** The object's tracks, by locale. */
@@ -51,13 +54,27 @@ export class MediaTrackRepository {
   async listForMany(mediaObjectIds: readonly number[]): Promise<Map<number, MediaTrack[]>> {
     const out = new Map<number, MediaTrack[]>();
     if (mediaObjectIds.length === 0) return out;
-    const rows = await this.db.selectFrom('media_tracks').selectAll().where('media_object_id', 'in', [...mediaObjectIds]).orderBy('locale').orderBy('id').execute();
+    const values: Record<string, number> = {};
+    mediaObjectIds.forEach((id, i) => (values[`id${i}`] = id));
+    const { rows } = await this.db.executeQuery(this.tracksOfQuery(mediaObjectIds.length).bind(values));
     for (const r of rows) {
       const list = out.get(r.media_object_id) ?? [];
       list.push(toTrack(r));
       out.set(r.media_object_id, list);
     }
     return out;
+  }
+
+  /** The tracks query for `n` objects, compiled once per `n` (a page size: at most 100 of them are kept). */
+  private tracksOfQuery(n: number): PreparedQuery<Selectable<Database['media_tracks']>> {
+    let prepared = this.tracksOfQueries.get(n);
+    if (!prepared) {
+      const ids = Array.from({ length: n }, (_, i) => marker(`id${i}`) as never);
+      prepared = new PreparedQuery(this.db.selectFrom('media_tracks').selectAll().where('media_object_id', 'in', ids).orderBy('locale').orderBy('id').compile());
+      if (this.tracksOfQueries.size >= 100) this.tracksOfQueries.clear();
+      this.tracksOfQueries.set(n, prepared);
+    }
+    return prepared;
   }
 
   async find(mediaObjectId: number, id: number): Promise<MediaTrack | null> {

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { LocalInvalidationBus, type InvalidationTopic } from '../cache/invalidation-bus.js';
 import type { RedisLog } from './redis-client.js';
 
-const TOPICS: ReadonlySet<string> = new Set<InvalidationTopic>(['token', 'developer-key', 'settings', 'account', 'user']);
+const TOPICS: ReadonlySet<string> = new Set<InvalidationTopic>(['token', 'developer-key', 'settings', 'account', 'user', 'media']);
 
 /** How long a publish waits for a first connection before giving up on Redis. */
 const FIRST_CONNECT_WAIT_MS = 1000;

@@ -3,8 +3,8 @@
  * HMAC-SHA256 under the keyring's current key; older keys still verify, and a token found under
  * an older key is re-hashed on use.
  */
-import * as nodeCrypto from 'node:crypto';
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sha256Base64 } from '../crypto/sha256.js';
 import { generateAccessToken, looksLikeAccessToken, tokenHint } from '../canvas/access-token-format.js';
 import type { Keyring, KeyringKey } from '../crypto/keyring.js';
 import { TtlCache } from '../cache/ttl-cache.js';
@@ -44,10 +44,7 @@ function hashWith(key: KeyringKey, token: string): string {
  * with the one-shot `crypto.hash` where Node has it). Safe as a cache key: tokens are long random
  * strings, so the digest reveals nothing usable, and the raw token is never kept.
  */
-const tokenDigest: (token: string) => string =
-  typeof (nodeCrypto as { hash?: unknown }).hash === 'function'
-    ? (token) => (nodeCrypto as unknown as { hash(alg: string, data: string, enc: 'base64'): string }).hash('sha256', token, 'base64')
-    : (token) => createHash('sha256').update(token, 'utf8').digest('base64');
+const tokenDigest = sha256Base64;
 
 function sameHex(a: string, b: string): boolean {
   const ab = Buffer.from(a, 'hex');

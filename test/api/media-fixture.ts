@@ -36,7 +36,7 @@ export interface MediaWorld {
 }
 
 /** Builds the world; `mode` picks how sessions are made (local by default). */
-export async function mediaWorld(database: TestDatabase, options: { mode?: 'local' | 'remote' | 'app_token'; sourcesTtlMs?: number } = {}): Promise<MediaWorld> {
+export async function mediaWorld(database: TestDatabase, options: { mode?: 'local' | 'remote' | 'app_token'; sourcesTtlMs?: number; env?: Record<string, string> } = {}): Promise<MediaWorld> {
   const kaltura = await startKalturaDouble({ partners: [PARTNER], appTokens: [{ ...APP_TOKEN, partnerId: PARTNER.partnerId }] });
   const breakers = new CircuitBreakerRegistry({ failureThreshold: 50, cooldownMs: 200 });
   const client = new KalturaApiClient({ backoffMs: 5, maxRetries: 1, breakers });
@@ -45,6 +45,7 @@ export async function mediaWorld(database: TestDatabase, options: { mode?: 'loca
     kalturaClient: client,
     issuers: [new RemoteSessionIssuer(client), new AppTokenSessionIssuer(client)],
     mediaSourcesTtlMs: options.sourcesTtlMs ?? 30_000,
+    ...(options.env ? { env: options.env } : {}),
   });
   const admin = await seedUser(t.ctx, { accountName: 'A', domains: [HOST_A], userName: 'Ada Admin', login: 'ada', admin: true });
   const user = await seedUser(t.ctx, { accountId: admin.account.id, userName: 'Pat Plain', login: 'pat' });

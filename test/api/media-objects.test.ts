@@ -281,6 +281,23 @@ describe.each(await testDatabases())('media objects on %s', (database) => {
     }
   });
 
+  it('the Link\'s last page is right whether the page is full, the last one, or past the end', async () => {
+    const me = await seedUser(w.t.ctx, { accountId: w.admin.account.id, userName: 'Pager', login: 'pager' });
+    for (const t of ['p1', 'p2', 'p3', 'p4']) await w.register(me, { id: w.kaltura.addEntry().id, user_entered_title: t });
+    const lastOf = async (query: string) => {
+      const res = await w.call(me, 'GET', `/api/v1/media_objects?exclude[]=sources&${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const last = new URL(parseLinks(res.headers.link).last!);
+      return { titles: res.json().map((o: { title: string }) => o.title), last: last.searchParams.get('page'), next: parseLinks(res.headers.link).next !== undefined };
+    };
+    expect(await lastOf('per_page=4')).toEqual({ titles: ['p1', 'p2', 'p3', 'p4'], last: '1', next: false });
+    expect(await lastOf('per_page=2')).toEqual({ titles: ['p1', 'p2'], last: '2', next: true });
+    expect(await lastOf('per_page=3&page=2')).toEqual({ titles: ['p4'], last: '2', next: false });
+    expect(await lastOf('per_page=2&page=2')).toEqual({ titles: ['p3', 'p4'], last: '2', next: false });
+    expect(await lastOf('per_page=3&page=7')).toEqual({ titles: [], last: '2', next: false });
+    expect(await lastOf('per_page=3&search_term=nothing')).toEqual({ titles: [], last: '1', next: false });
+  });
+
   it('a course or group listing: the caller\'s own objects in that context, every one for an admin', async () => {
     const mine = w.kaltura.addEntry().id;
     const theirs = w.kaltura.addEntry().id;

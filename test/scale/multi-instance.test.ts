@@ -6,12 +6,13 @@
  * make it), a rate limit is shared, and 20,000 session requests over both lose nothing:
  * every 200's request id is in the audit log exactly once. Media objects and tracks written
  * through one are read through the other, and one entry registered through both at once is one row.
+ * A media listing kept by one instance reflects a change made through the other within 2 s.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANVAS_SPEC_SETTINGS, freshDatabase, newSecretKey } from '../helper.js';
 import { eventually, runNode, startService, type ServiceProcess } from '../process.js';
-import { auditCountsByRequestId, call, missingServices, REDIS_TEST_URL, sessionLoad, uniqueRedisPrefix } from './scale-helper.js';
+import { auditCountsByRequestId, call, missingServices, REDIS_TEST_URL, sessionLoad, sqlOnTestDatabase, uniqueRedisPrefix } from './scale-helper.js';
 
 const skip = await missingServices({ postgres: true, redis: true });
 
@@ -159,6 +160,43 @@ describe.skipIf(skip !== null)('two instances sharing PostgreSQL and Redis', () 
     expect(all.body.map((o: { media_id: string }) => o.media_id).sort()).toEqual([...ids].sort());
     const createdEvents = await call(`${a.url}/api/v1/accounts/self/media_events?event=media_object_created&per_page=100`, { token, headers: xff });
     for (const id of ids) expect(createdEvents.body.filter((e: { media_id: string }) => e.media_id === id)).toHaveLength(1);
+  });
+
+  it('a media listing kept by one instance reflects every change made through the other within 2 seconds', async () => {
+    const xff = { 'x-forwarded-for': '198.51.100.31' };
+    const entry = `0_lc${randomBytes(3).toString('hex')}`;
+    const listed = async () => {
+      const r = await call(`${b.url}/api/v1/courses/41/media_objects?exclude[]=sources`, { token, headers: xff });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return (r.body as { title: string; media_tracks: { locale: string }[] }[]).map((o) => `${o.title}:${o.media_tracks.map((t) => t.locale).join(',')}`);
+    };
+    const seenByB = async (expected: string[]) => {
+      const ok = await eventually(async () => JSON.stringify(await listed()) === JSON.stringify(expected), 2000, 50);
+      expect(await listed()).toEqual(expected);
+      expect(ok).toBe(true);
+    };
+    const created = await call(`${a.url}/api/v1/media_objects`, { method: 'POST', token, headers: xff, body: JSON.stringify({ id: entry, context_code: 'course_41', user_entered_title: 'First' }) });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    // no Kaltura answers here: mark the entry described, as media.get would (a listing holding an undescribed one is not kept)
+    await sqlOnTestDatabase(`update "${schema}".media_objects set kaltura_synced_at = created_at where media_id = $1`, [entry]);
+    expect(await listed()).toEqual(['First:']);
+    // B keeps its answer: a row changed behind both instances' backs is not seen
+    await sqlOnTestDatabase(`update "${schema}".media_objects set user_entered_title = 'Behind' where media_id = $1`, [entry]);
+    expect(await listed()).toEqual(['First:']);
+
+    const retitled = await call(`${a.url}/api/v1/media_objects/${entry}?exclude[]=sources`, { method: 'PUT', token, headers: xff, body: JSON.stringify({ user_entered_title: 'Second' }) });
+    expect(retitled.status).toBe(200);
+    await seenByB(['Second:']);
+    const vtt = 'WEBVTT\n\n00:00.000 --> 00:01.000\nKept\n';
+    const put = await call(`${a.url}/api/v1/media_objects/${entry}/media_tracks`, { method: 'PUT', token, headers: xff, body: JSON.stringify([{ locale: 'en', content: vtt }]) });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    await seenByB(['Second:en']);
+    const del = await call(`${a.url}/api/v1/media_objects/${entry}`, { method: 'DELETE', token, headers: xff });
+    expect(del.status).toBe(200);
+    await seenByB([]);
+    const again = await call(`${a.url}/api/v1/media_objects`, { method: 'POST', token, headers: xff, body: JSON.stringify({ id: entry, context_code: 'course_41', user_entered_title: 'Third' }) });
+    expect(again.status).toBe(200);
+    await seenByB(['Third:']);
   });
 
   it('20,000 session requests over both instances lose nothing: each 200 is audited exactly once', async () => {

@@ -216,6 +216,17 @@ export async function call(url: string, init: RequestInit & { token?: string } =
   return { status: res.status, body };
 }
 
+/** Runs one statement on the test PostgreSQL (behind the services' backs); `$1`… take `params`. */
+export async function sqlOnTestDatabase(text: string, params: unknown[] = []): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_BASE_URL });
+  await client.connect();
+  try {
+    await client.query(text, params);
+  } finally {
+    await client.end();
+  }
+}
+
 /** How many audit rows each request id of a run (ids `<runId>-…`) has in a schema's kaltura_sessions. */
 export async function auditCountsByRequestId(schema: string, runId: string): Promise<Map<string, number>> {
   const client = new pg.Client({ connectionString: PG_BASE_URL });

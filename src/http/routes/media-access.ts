@@ -37,6 +37,17 @@ export async function mediaActor(ctx: AppContext, request: FastifyRequest): Prom
   return { account, actor: { user: identity.user, realUser: identity.realUser, isAdmin: await isAccountAdmin(ctx, identity.user.id, account.id) } };
 }
 
+/**
+ * The caller as an actor over their own objects only, without looking up whether they administer
+ * the account: the owner may see and manage each of their objects either way, so it changes
+ * nothing there. `isAdmin` is false here; never use this actor for anyone else's objects.
+ */
+export async function ownMediaActor(ctx: AppContext, request: FastifyRequest): Promise<{ account: Account; actor: MediaActor }> {
+  const { account, identity } = await resolveCaller(ctx, request);
+  if (!identity) throw unauthenticatedError();
+  return { account, actor: { user: identity.user, realUser: identity.realUser, isAdmin: false } };
+}
+
 /** Request facts for the audit log. */
 export function requestInfo(request: FastifyRequest): MediaRequestInfo {
   return { clientIp: request.ip ?? null, requestId: String(request.id), log: request.log };
