@@ -166,6 +166,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   if (ctx.config.fastLane && ctx.config.trustProxy === false && ctx.config.corsOrigins.length === 0) {
     const fast = new FastLane({
       resolver: ctx.accountResolver,
+      mediaListings: ctx.mediaListings,
       authenticator: ctx.authenticator,
       kaltura: ctx.kaltura,
       limits,

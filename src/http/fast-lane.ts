@@ -23,6 +23,7 @@ import type { Account } from '../accounts/account-repository.js';
 import type { Authenticator, Identity } from '../auth/authenticator.js';
 import { configBody, type KalturaService } from '../sessions/kaltura-service.js';
 import type { EffectiveSettings } from '../settings/kaltura-settings.js';
+import { listingCacheKey, type MediaListingCache } from '../media/media-listing-cache.js';
 import type { ErrorReportRepository } from '../error-reports/error-report-repository.js';
 import type { HttpRequestStats } from '../observability/http-request-stats.js';
 import { lazyChildLoggerFactory } from '../observability/lazy-child-logger.js';
@@ -36,6 +37,7 @@ import { configResponse, errorBody, sessionResponse } from './routes/services.js
 /** What the lane needs; the same objects the Fastify app uses. */
 export interface FastLaneDeps {
   resolver: AccountResolver;
+  mediaListings: MediaListingCache;
   authenticator: Authenticator;
   kaltura: KalturaService;
   limits: RateLimitGate;
@@ -56,10 +58,17 @@ interface LaneRoute {
   acceptsQuery: (query: string) => boolean;
   /** counted by the session limits */
   session: boolean;
-  handle: Handler;
+  /** the answer, when the lane may compute it; without, the lane answers only from `cached` */
+  handle?: Handler;
   serialize: (body: unknown) => string;
-  /** the answer's body when it can be had without waiting (from this instance's caches), else undefined */
-  cached?: (account: Account) => string | undefined;
+  /** the answer when it can be had without waiting (from this instance's caches), else undefined */
+  cached?: (account: Account, identity: Identity, req: IncomingMessage) => Ready | undefined;
+}
+
+/** An answer ready to send: its body and headers of its own (besides the ones every answer has). */
+interface Ready {
+  body: string;
+  headers: Record<string, string> | null;
 }
 
 /** A query value the lane takes as is: no percent-encoding or `+` to decode. */
@@ -96,7 +105,7 @@ export class FastLane {
     const { kaltura } = deps;
     const serializeConfig = fastJsonStringify(configResponse as unknown as Schema) as (body: unknown) => string;
     // the configuration's JSON per cached settings object: made again when the settings change or expire
-    const configJson = new WeakMap<EffectiveSettings, string>();
+    const configJson = new WeakMap<EffectiveSettings, Ready>();
     const config: LaneRoute = {
       pattern: '/api/v1/services/kaltura',
       acceptsQuery: (q) => q === '',
@@ -106,9 +115,9 @@ export class FastLane {
       cached: (account) => {
         const settings = kaltura.cachedConfigSettings(account);
         if (settings === undefined) return undefined;
-        let json = configJson.get(settings);
-        if (json === undefined) configJson.set(settings, (json = serializeConfig(configBody(settings))));
-        return json;
+        let ready = configJson.get(settings);
+        if (ready === undefined) configJson.set(settings, (ready = { body: serializeConfig(configBody(settings)), headers: null }));
+        return ready;
       },
     };
     const session: LaneRoute = {
@@ -128,8 +137,24 @@ export class FastLane {
         }),
       serialize: fastJsonStringify(sessionResponse as unknown as Schema) as (body: unknown) => string,
     };
+    // The caller's own media listing without sources, when Fastify's route has kept its answer
+    // for this caller and URL (src/media/media-listing-cache.ts); the lane never computes one.
+    const ownMedia = (pattern: string): LaneRoute => ({
+      pattern,
+      // any query Fastify's answer was kept for, but no other caller's token or masquerade
+      acceptsQuery: (q) => q.includes('sources') && !q.includes('access_token') && !q.includes('as_user_id'),
+      session: false,
+      serialize: String,
+      cached: (account, identity, req) => {
+        const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+        const kept = deps.mediaListings.get(account.id, listingCacheKey(identity.user.id, false, `${scheme}://${req.headers.host ?? ''}`, req.url!));
+        return kept && { body: kept.body, headers: { link: kept.link } };
+      },
+    });
     // `.json` is the same route (Canvas), as Fastify's rewriteUrl has it
     this.routes = new Map([
+      ['GET /api/v1/media_objects', ownMedia('/api/v1/media_objects')],
+      ['GET /api/media_objects', ownMedia('/api/media_objects')],
       ['GET /api/v1/services/kaltura', config],
       ['GET /api/v1/services/kaltura.json', config],
       ['POST /api/v1/services/kaltura_session', session],
@@ -167,19 +192,21 @@ export class FastLane {
       return false; // Canvas's 401, and its count of failed authentications, come from the full path
     }
     if (!identity) return false;
+    const started = performance.now();
+    const ready = route.cached?.(account, identity, req);
+    if (ready === undefined && route.handle === undefined) return false;
     if (route.session && !this.deps.limits.admitSession(ip, identity.token.id)) return false;
 
     this.answered++;
-    const started = performance.now();
     const id = requestIdFor(h['x-request-id']);
-    const ready = route.cached?.(account);
     if (ready !== undefined) {
-      this.answer(req, res, route, id, identity, started, 200, null, ready);
+      this.answer(req, res, route, id, identity, started, 200, ready.headers, ready.body);
       return true;
     }
+    const handle = route.handle!;
     const log = lazyChildLoggerFactory(this.deps.log, { reqId: id }, {});
     const who = identity;
-    route.handle(account, who, query, req, id, log).then(
+    handle(account, who, query, req, id, log).then(
       (body) => this.answer(req, res, route, id, who, started, 200, null, route.serialize(body)),
       (err: unknown) => this.fail(req, res, route, id, account, who, started, log, err),
     );

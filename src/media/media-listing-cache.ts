@@ -12,7 +12,17 @@
  * since.
  */
 import { TtlCache } from '../cache/ttl-cache.js';
+import { sha256Base64 } from '../crypto/sha256.js';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
+
+/**
+ * The key of a listing: the caller, whether they were answered as an account admin, the
+ * `<scheme>://<host>` its URLs are built on, and the request's URL, whose path and query decide
+ * every parameter. Hashed, so a token sent in the query is never kept.
+ */
+export function listingCacheKey(userId: number, isAdmin: boolean, baseUrl: string, url: string): string {
+  return sha256Base64(`${userId}|${isAdmin ? 'admin' : 'own'}|${baseUrl}|${url}`);
+}
 
 /** One listing answer as sent. */
 export interface ListingAnswer {

@@ -8,7 +8,6 @@ import type { AppContext } from '../../app-context.js';
 import { ApiError } from '../../canvas/api-error.js';
 import { parsePagination } from '../../canvas/pagination.js';
 import { linkHeader } from '../../canvas/link-header.js';
-import { sha256Base64 } from '../../crypto/sha256.js';
 import { cutTitle, isEntryId, parseContextCode } from '../../media/media-ids.js';
 import { createdMediaObjectJson, mediaObjectApiJson } from '../../media/media-object-json.js';
 import type { MediaActor } from '../../media/media-service.js';
@@ -16,7 +15,7 @@ import type { MediaObject, MediaSort } from '../../media/media-object-repository
 import type { Account } from '../../accounts/account-repository.js';
 import { param, requestPath } from '../request-params.js';
 import { baseUrlOf, mediaActor, ownMediaActor, requestInfo, resolveCaller } from './media-access.js';
-import type { ListingAnswer } from '../../media/media-listing-cache.js';
+import { listingCacheKey, type ListingAnswer } from '../../media/media-listing-cache.js';
 import {
   commonQuery,
   createBody,
@@ -82,13 +81,9 @@ export async function renderApiObjects(ctx: AppContext, request: FastifyRequest,
   );
 }
 
-/**
- * The key of a listing's answer in its root account: the caller (and whether they act as an
- * admin), the scheme and host its URLs are built on, and the request's URL, whose path and query
- * decide every parameter. Hashed, so a token sent in the query is never kept.
- */
+/** The listing cache's key of this request (media-listing-cache.ts). */
 function listingKey(request: FastifyRequest, actor: MediaActor): string {
-  return sha256Base64(`${actor.user.id}|${actor.isAdmin ? 'admin' : 'own'}|${baseUrlOf(request)}|${request.url}`);
+  return listingCacheKey(actor.user.id, actor.isAdmin, baseUrlOf(request), request.url);
 }
 
 /** Sends a listing answer serialized already (the route's response schema made it). */
