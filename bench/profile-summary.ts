@@ -72,6 +72,7 @@ if (opts.folded || opts.svg) {
 const PARTS: Array<[string, RegExp]> = [
   ['start-up (module loading, left out)', /esm\/loader|cjs\/loader|esm\/utils|compileSourceTextModule|esm\/module_job/],
   ['garbage collection', /^\(garbage collector\)/],
+  ['PostgreSQL driver (pg: protocol, its socket reads and writes)', /\/pg\/lib\/|\/pg-protocol\/|\/pg-pool\/|db\/prepared-statements/],
   ['access log line (pino + buffer)', /plugins\/access-log|log-destination/],
   ['request metrics', /plugins\/metrics|http-request-stats/],
   ['audit row (group-committed INSERT)', /session-audit-repository|sqlite-driver|better-sqlite3|kysely/],
@@ -96,8 +97,12 @@ if (opts['per-request']) {
     let part = 'other (V8, runtime, libuv)';
     const frames: string[] = [];
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) frames.push(frameName(byId.get(cur)!));
-    // the start-up rule and GC look at the whole stack; the others at the innermost matching frame
+    // the start-up and PostgreSQL driver rules look at the whole stack; the others at the innermost matching frame
+    // (the driver's by full file URL: its files' short names, lib/utils.js …, say nothing)
+    const urls: string[] = [];
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) urls.push(byId.get(cur)!.callFrame.url);
     if (frames.some((f) => PARTS[0]![1].test(f))) part = PARTS[0]![0];
+    else if (urls.some((u) => PARTS[2]![1].test(u))) part = PARTS[2]![0];
     else {
       outer: for (const f of frames) {
         for (const [name, re] of PARTS.slice(1)) {

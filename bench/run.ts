@@ -8,7 +8,8 @@
  *
  * Options: --memory, --quick (1 round of 2 s, for trying the harness), --rounds N, --duration S,
  * --only <scenario ids>,postgres,remote,scaling,data (default all), --profile DIR (CPU profile of
- * the service at info into DIR), --no-build, --no-write (print the report, leave the docs alone).
+ * the service at info into DIR, of the PostgreSQL section's service into DIR/postgres),
+ * --no-build, --no-write (print the report, leave the docs alone).
  * PG_BENCH_URL: the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -164,7 +165,7 @@ async function postgresComparison(sqliteService: RunningService, sqliteCallers: 
     log(`PostgreSQL: seeding database ${database}`);
     const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
     const probe = { host: seeded.callers[0]!.host, authorization: `Bearer ${seeded.callers[0]!.token}` };
-    pgService = await startService(data, GET_PATH, probe);
+    pgService = await startService(data, GET_PATH, probe, { ...(opts.profile ? { profileDir: join(opts.profile, 'postgres') } : {}) });
     const sqliteRequests = requestsFor(sqliteCallers, 'POST', POST_PATH);
     const pgRequests = requestsFor(seeded.callers, 'POST', POST_PATH);
     await runLoad({ url: pgService.url, requests: pgRequests, connections: CONNECTIONS, durationS: WARMUP_S });
@@ -330,7 +331,7 @@ async function httpBenchmark(): Promise<void> {
       writeSection(DOCS, 'http', markdown);
       log(`\nwrote docs/benchmarks.md (section bench:http)`);
     }
-    if (opts.profile) log(`CPU profile of the service in ${opts.profile}`);
+    if (opts.profile) log(`CPU profile of the service in ${opts.profile}${report.postgres ? ` (on PostgreSQL: ${join(opts.profile, 'postgres')})` : ''}`);
   } finally {
     for (const c of children) await c.stop();
     rmSync(scratch, { recursive: true, force: true });

@@ -55,7 +55,7 @@ export function createCoreServices(config: Config, db: Db, keyring: Keyring, bus
     developerKeys: new DeveloperKeyService(developerKeyRepo, tokenRepo, knownScopes, bus),
     tokens: new AccessTokenService(tokenRepo, developerKeyRepo, keyring, knownScopes, bus, ttl, onBackgroundError),
     settings: new SettingsService(new SettingsRepository(db.kysely), keyring, bus, ttl),
-    audit: new SessionAuditRepository(db.kysely),
+    audit: new SessionAuditRepository(db.kysely, db.prepared),
     errorReports: new ErrorReportRepository(db.kysely),
   };
 }

@@ -45,19 +45,16 @@ export class AccountResolver {
     const domain = hostKey(host);
     const cached = this.byHost.get(domain);
     if (cached) return cached;
-    const account = (domain ? await this.accounts.findByDomain(domain) : undefined) ?? (await this.accounts.findDefault());
-    if (!account) throw new NoAccountError('No root account exists yet: start the service once on this database (it creates the default account) or run `canvas-kaltura accounts create --name …`.');
-    this.byHost.set(domain, account);
-    return account;
+    return this.byHost.load(domain, async () => {
+      const account = (domain ? await this.accounts.findByDomain(domain) : undefined) ?? (await this.accounts.findDefault());
+      if (!account) throw new NoAccountError('No root account exists yet: start the service once on this database (it creates the default account) or run `canvas-kaltura accounts create --name …`.');
+      return account;
+    });
   }
 
   /** A root account by id (cached). */
   async byAccountId(id: number): Promise<Account | null> {
-    let a = this.byId.get(id);
-    if (a === undefined) {
-      a = (await this.accounts.findById(id)) ?? null;
-      this.byId.set(id, a);
-    }
-    return a;
+    const a = this.byId.get(id);
+    return a !== undefined ? a : this.byId.load(id, async () => (await this.accounts.findById(id)) ?? null);
   }
 }

@@ -1,6 +1,8 @@
 /** The audit log of minted Kaltura sessions: one row per session, never the whole KS. */
 import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { GroupCommit } from '../db/group-commit.js';
+import type { PreparedStatements } from '../db/prepared-statements.js';
 
 export interface SessionAuditEntry {
   id: number;
@@ -47,50 +49,68 @@ function toEntry(r: Selectable<Database['kaltura_sessions']>): SessionAuditEntry
   };
 }
 
+/**
+ * The audit INSERT on PostgreSQL: one named statement for every batch size, the batch's rows as
+ * one array per column, so PostgreSQL parses and plans it once per connection.
+ */
+const PG_INSERT: { name: string; text: string; fields: readonly (keyof NewSessionAuditEntry)[] } = (() => {
+  const columns: [keyof NewSessionAuditEntry, string, string][] = [
+    ['createdAt', 'created_at', 'text'],
+    ['accountId', 'account_id', 'int4'],
+    ['userId', 'user_id', 'int4'],
+    ['realUserId', 'real_user_id', 'int4'],
+    ['uid', 'uid', 'text'],
+    ['mode', 'mode', 'text'],
+    ['expiresAt', 'expires_at', 'text'],
+    ['privileges', 'privileges', 'text'],
+    ['ksTail', 'ks_tail', 'text'],
+    ['clientIp', 'client_ip', 'text'],
+    ['requestId', 'request_id', 'text'],
+  ];
+  return {
+    name: 'kaltura_sessions_insert_v1',
+    text: `insert into kaltura_sessions (${columns.map((c) => c[1]).join(', ')}) select * from unnest(${columns.map((c, i) => `$${i + 1}::${c[2]}[]`).join(', ')})`,
+    fields: columns.map(([field]) => field),
+  };
+})();
+
 /** Queries on kaltura_sessions. */
 export class SessionAuditRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `prepared`: PostgreSQL's named statements (the audit INSERT uses them), null on SQLite. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly prepared: PreparedStatements | null = null,
+  ) {}
 
   /**
-   * The INSERTs by number of rows, each compiled once: building one with Kysely on every session
-   * cost a third of the POST. Batch sizes repeat (concurrency), so few are ever compiled.
+   * The INSERTs by number of rows, each compiled once (SQLite): building one with Kysely on every
+   * session cost a third of the POST. Batch sizes repeat (concurrency), so few are ever compiled.
    */
   private readonly insertQueries = new Map<number, { query: CompiledQuery; order: (keyof NewSessionAuditEntry)[] }>();
 
-  /** Entries waiting for the next group commit, and whether one is running. */
-  private queue: { entry: NewSessionAuditEntry; done: (err?: unknown) => void }[] = [];
-  private flushing = false;
-
   /**
-   * Records one minted session; resolves once its row is committed. Concurrent calls share one
-   * multi-row INSERT (group commit; one statement is one transaction, and on PostgreSQL one round
-   * trip): a commit per session was the largest cost of the session POST.
+   * Concurrent calls share one INSERT (group commit; one statement is one transaction, and on
+   * PostgreSQL one round trip): a commit per session was the largest cost of the session POST.
    */
+  private readonly commits = new GroupCommit<NewSessionAuditEntry>((batch) => (this.prepared ? this.insertPostgres(batch) : this.insertCompiled(batch)), MAX_ROWS_PER_INSERT);
+
+  /** Records one minted session; resolves once its row is committed. */
   insert(e: NewSessionAuditEntry): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ entry: e, done: (err) => (err === undefined ? resolve() : reject(err)) });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flush());
-      }
-    });
+    return this.commits.add(e);
   }
 
-  /** Writes every queued entry in one statement, then again while more arrived meanwhile. */
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_ROWS_PER_INSERT);
-      try {
-        const { query, order } = this.insertFor(batch.length);
-        const parameters: unknown[] = [];
-        for (const { entry } of batch) for (const k of order) parameters.push(entry[k]);
-        await this.db.executeQuery({ ...query, parameters });
-        for (const item of batch) item.done();
-      } catch (err) {
-        for (const item of batch) item.done(err);
-      }
-    }
-    this.flushing = false;
+  /** PostgreSQL: the batch as column arrays to the one named statement. */
+  private async insertPostgres(batch: readonly NewSessionAuditEntry[]): Promise<void> {
+    const values = PG_INSERT.fields.map((field) => batch.map((e) => e[field]));
+    await this.prepared!.execute({ name: PG_INSERT.name, text: PG_INSERT.text, values });
+  }
+
+  /** SQLite: a multi-row INSERT compiled once per batch size. */
+  private async insertCompiled(batch: readonly NewSessionAuditEntry[]): Promise<void> {
+    const { query, order } = this.insertFor(batch.length);
+    const parameters: unknown[] = [];
+    for (const entry of batch) for (const k of order) parameters.push(entry[k]);
+    await this.db.executeQuery({ ...query, parameters });
   }
 
   private insertFor(rows: number): { query: CompiledQuery; order: (keyof NewSessionAuditEntry)[] } {

@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from './kysely.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
+import { poolStatements, type PreparedStatements } from './prepared-statements.js';
 
 /** Which SQL database a connection talks to. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -18,6 +19,8 @@ export interface Db {
   dialect: DialectName;
   /** PostgreSQL schema chosen by the URL's `schema` parameter, else null (the default search path) */
   schema: string | null;
+  /** PostgreSQL only (else null): named prepared statements, for the few statements on a hot path */
+  prepared: PreparedStatements | null;
   /** Closes every connection. */
   close(): Promise<void>;
 }
@@ -51,6 +54,7 @@ function connectSqlite(path: string): Db {
     kysely,
     dialect: 'sqlite',
     schema: null,
+    prepared: null,
     close: async () => {
       await kysely.destroy();
     },
@@ -96,6 +100,7 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<Db
     kysely,
     dialect: 'postgres',
     schema: schema || null,
+    prepared: poolStatements(pool),
     close: async () => {
       await kysely.destroy();
     },

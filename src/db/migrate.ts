@@ -8,12 +8,14 @@ import type { Db } from './connect.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { mediaMigration } from './migrations/0002-media.js';
 import { adminOverviewMigration } from './migrations/0003-admin-overview.js';
+import { statementTriggersMigration } from './migrations/0004-statement-triggers.js';
 
 function migrations(dialect: Db['dialect']): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-media': mediaMigration(dialect),
     '0003-admin-overview': adminOverviewMigration(dialect),
+    '0004-statement-triggers': statementTriggersMigration(dialect),
   };
 }
 

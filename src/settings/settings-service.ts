@@ -111,10 +111,10 @@ export class SettingsService {
   async effective(accountId: number): Promise<EffectiveSettings> {
     const cached = this.cache.get(accountId);
     if (cached) return cached;
-    const { site, account } = await this.repo.findForAccount(accountId);
-    const result = this.merge(site, account);
-    this.cache.set(accountId, result);
-    return result;
+    return this.cache.load(accountId, async () => {
+      const { site, account } = await this.repo.findForAccount(accountId);
+      return this.merge(site, account);
+    });
   }
 
   private merge(site: SettingsRow | undefined, account: SettingsRow | undefined): EffectiveSettings {

@@ -131,10 +131,8 @@ export class AccessTokenService {
     if (!looksLikeAccessToken(presented)) return { status: 'invalid' };
     const digest = tokenDigest(presented);
     let record = this.byHash.get(digest);
-    if (record === undefined) {
-      record = await this.lookupVerified(presented);
-      this.byHash.set(digest, record);
-    }
+    // (one digest, one token: whichever caller's `presented` the shared lookup uses, it is the same)
+    if (record === undefined) record = await this.byHash.load(digest, () => this.lookupVerified(presented));
     const verdict = this.verdict(record, now);
     if (verdict !== 'needs-developer-key') return verdict;
     return this.finish(record!, await this.developerKey(record!.developerKeyId!), now);
@@ -194,12 +192,8 @@ export class AccessTokenService {
   }
 
   private async developerKey(id: number): Promise<DeveloperKey | null> {
-    let key = this.keys.get(id);
-    if (key === undefined) {
-      key = (await this.developerKeys.findById(id)) ?? null;
-      this.keys.set(id, key);
-    }
-    return key;
+    const key = this.keys.get(id);
+    return key !== undefined ? key : this.keys.load(id, async () => (await this.developerKeys.findById(id)) ?? null);
   }
 
   /** Writes last_used_at at most every 10 minutes per token, off the request's path. */

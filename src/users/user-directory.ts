@@ -22,12 +22,8 @@ export class UserDirectory {
   }
 
   async user(id: number): Promise<User | null> {
-    let u = this.users.get(id);
-    if (u === undefined) {
-      u = (await this.repo.findById(id)) ?? null;
-      this.users.set(id, u);
-    }
-    return u;
+    const u = this.users.get(id);
+    return u !== undefined ? u : this.users.load(id, async () => (await this.repo.findById(id)) ?? null);
   }
 
   /** The user from this instance's cache alone: undefined when not cached (use `user`). */
@@ -43,12 +39,8 @@ export class UserDirectory {
   /** True when the user has an active login (pseudonym) in the root account. */
   async hasActiveLogin(userId: number, accountId: number): Promise<boolean> {
     const key = `${userId}:${accountId}`;
-    let ok = this.logins.get(key);
-    if (ok === undefined) {
-      ok = await this.repo.hasActiveLogin(userId, accountId);
-      this.logins.set(key, ok);
-    }
-    return ok;
+    const ok = this.logins.get(key);
+    return ok !== undefined ? ok : this.logins.load(key, () => this.repo.hasActiveLogin(userId, accountId));
   }
 
   /** The user's admin role in the account (not cached: used on rare masquerade requests). */

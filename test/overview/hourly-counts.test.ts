@@ -93,4 +93,45 @@ describe.each(await testDatabases())('hourly counts on %s', (database) => {
       [1, '2026-12-01T08', 'success', 2],
     ]);
   });
+
+  it('keeps counting the same through the switch to statement triggers (migration 0004)', async () => {
+    const db = await open();
+    await migrateUpTo(db, '0003-admin-overview');
+    await db.kysely.insertInto('kaltura_sessions').values([session('2026-12-01T08:00:00.000Z', 1, 'local'), session('2026-12-01T08:30:00.000Z', 1, 'local')]).execute();
+    await migrateToLatest(db);
+    await db.kysely.insertInto('kaltura_sessions').values([session('2026-12-01T08:45:00.000Z', 1, 'local'), session('2026-12-01T09:00:00.000Z', 2, 'remote')]).execute();
+    await db.kysely.deleteFrom('kaltura_sessions').where('created_at', '=', '2026-12-01T08:00:00.000Z').execute();
+    await expectCountsMatchRows(db);
+    const kept = await db.kysely.selectFrom('kaltura_session_hours').selectAll().orderBy('account_id').orderBy('hour').execute();
+    expect(kept.map((r) => [r.account_id, r.hour, r.mode, Number(r.sessions)])).toEqual([
+      [1, '2026-12-01T08', 'local', 2],
+      [2, '2026-12-01T09', 'remote', 1],
+    ]);
+  });
+
+  it.runIf(database === 'postgres')('counts with one trigger run per statement on PostgreSQL, right under concurrent batches', async () => {
+    const db = await open();
+    await migrateToLatest(db);
+    // tgtype bit 0: FOR EACH ROW
+    const { rows: triggers } = await sql<{ table: string; row_level: boolean }>`
+      select c.relname as table, (t.tgtype & 1) = 1 as row_level from pg_trigger t join pg_class c on c.oid = t.tgrelid
+      where not t.tgisinternal and c.relname in ('kaltura_sessions', 'kaltura_calls') and c.relnamespace = to_regnamespace(current_schema())::oid order by 1, t.tgname`.execute(db.kysely);
+    expect(triggers).toEqual([
+      { table: 'kaltura_calls', row_level: false },
+      { table: 'kaltura_calls', row_level: false },
+      { table: 'kaltura_sessions', row_level: false },
+      { table: 'kaltura_sessions', row_level: false },
+    ]);
+    // multi-row inserts over the same hours in different orders, from several connections at once
+    const keys = Array.from({ length: 24 }, (_, i) => [`2026-12-02T${String(10 + (i % 6)).padStart(2, '0')}:15:00.000Z`, 1 + (i % 2), ['local', 'remote'][Math.floor(i / 12)]!] as const);
+    await Promise.all(
+      Array.from({ length: 16 }, (_, k) => {
+        const rows = keys.map((_, i) => keys[(i * 7 + k * 5) % keys.length]!).map(([at, account, mode]) => session(at, account, mode));
+        return db.kysely.insertInto('kaltura_sessions').values(k % 2 ? rows : rows.reverse()).execute();
+      }),
+    );
+    await expectCountsMatchRows(db);
+    const total = await db.kysely.selectFrom('kaltura_session_hours').select((eb) => eb.fn.sum<string>('sessions').as('n')).executeTakeFirstOrThrow();
+    expect(Number(total.n)).toBe(16 * 24);
+  });
 });

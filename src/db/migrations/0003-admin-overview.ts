@@ -8,14 +8,14 @@ import type { Kysely, CreateTableBuilder } from 'kysely';
 import { sql } from '../kysely.js';
 
 /** An hourly count kept by a trigger on `source`: a row per (account_id, hour, split). */
-interface HourlyCount {
+export interface HourlyCount {
   source: string;
   rollup: string;
   split: string;
   count: string;
 }
 
-const HOURLY_COUNTS: readonly HourlyCount[] = [
+export const HOURLY_COUNTS: readonly HourlyCount[] = [
   { source: 'kaltura_sessions', rollup: 'kaltura_session_hours', split: 'mode', count: 'sessions' },
   { source: 'kaltura_calls', rollup: 'kaltura_call_hours', split: 'outcome', count: 'calls' },
 ];
