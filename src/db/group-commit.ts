@@ -44,7 +44,7 @@ export class GroupCommit<T> {
       if (!this.flushing) {
         this.flushing = true;
         const wait = this.minIntervalMs > 0 ? this.lastWriteAt + this.minIntervalMs - this.clock() : 0;
-        if (wait > 0) setTimeout(() => void this.flush(), wait);
+        if (wait >= 1) setTimeout(() => void this.flush(), wait);
         else setImmediate(() => void this.flush());
       }
     });
