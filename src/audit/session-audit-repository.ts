@@ -21,13 +21,6 @@ export interface SessionAuditEntry {
 
 export type NewSessionAuditEntry = Omit<SessionAuditEntry, 'id'>;
 
-/**
- * The shortest time between two audit commits on SQLite (ms). A commit costs ~15 µs of WAL
- * writes whatever its size and a row ~6 µs: at 20,000 sessions/s, one commit per millisecond
- * makes it ~7 µs a session instead of ~19 (docs/benchmarks.md).
- */
-const SQLITE_COMMIT_INTERVAL_MS = 1;
-
 /** Rows per INSERT: 11 parameters a row stays far below SQLite's 32,766 and PostgreSQL's 65,535. */
 const MAX_ROWS_PER_INSERT = 500;
 
@@ -87,16 +80,7 @@ export class SessionAuditRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly prepared: PreparedStatements | null = null,
-  ) {
-    this.commits = new GroupCommit<NewSessionAuditEntry>(
-      (batch) => (this.prepared ? this.insertPostgres(batch) : this.insertCompiled(batch)),
-      MAX_ROWS_PER_INSERT,
-      // SQLite writes synchronously, so nothing gathers while a write runs: under load, one commit
-      // per millisecond (a lone session is written at once). PostgreSQL gathers the next batch
-      // while one INSERT is in flight.
-      { minIntervalMs: prepared ? 0 : SQLITE_COMMIT_INTERVAL_MS },
-    );
-  }
+  ) {}
 
   /**
    * The INSERTs by number of rows, each compiled once (SQLite): building one with Kysely on every
@@ -108,7 +92,7 @@ export class SessionAuditRepository {
    * Concurrent calls share one INSERT (group commit; one statement is one transaction, and on
    * PostgreSQL one round trip): a commit per session was the largest cost of the session POST.
    */
-  private readonly commits: GroupCommit<NewSessionAuditEntry>;
+  private readonly commits = new GroupCommit<NewSessionAuditEntry>((batch) => (this.prepared ? this.insertPostgres(batch) : this.insertCompiled(batch)), MAX_ROWS_PER_INSERT);
 
   /** Records one minted session; resolves once its row is committed. */
   insert(e: NewSessionAuditEntry): Promise<void> {

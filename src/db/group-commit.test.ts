@@ -75,31 +75,4 @@ describe('GroupCommit', () => {
     await Promise.all(all);
     expect(w.batches).toEqual([[1, 2], [3, 4], [5]]);
   });
-
-  it('with a minimum interval, writes a lone item at once and gathers the items of the interval into one write', async () => {
-    let now = 1000;
-    const w = recordingWriter();
-    const gc = new GroupCommit(w.write, 100, { minIntervalMs: 5, clock: () => now });
-    const lone = gc.add(1);
-    await w.release(); // written without waiting for any timer
-    await lone;
-    // within the interval: these wait for it to pass, and share one write
-    now += 1;
-    const gathered = [2, 3].map((n) => gc.add(n));
-    const later = new Promise((r) => setTimeout(r, 2));
-    now += 1;
-    await later;
-    const more = gc.add(4);
-    expect(w.batches).toEqual([[1]]);
-    now += 10;
-    await w.release();
-    await Promise.all([...gathered, more]);
-    expect(w.batches).toEqual([[1], [2, 3, 4]]);
-    // long after the last write: at once again
-    now += 100;
-    const alone = gc.add(5);
-    await w.release();
-    await alone;
-    expect(w.batches).toEqual([[1], [2, 3, 4], [5]]);
-  });
 });
