@@ -20,9 +20,10 @@ export const DRAIN_MESSAGE = 'canvas-kaltura:drain';
  */
 export function installWorkerDrain(server: Server, drainMs = 1000, closeWaitMs = 5000): void {
   let draining = false;
-  // Runs after Fastify's own listener, before the (asynchronous) answer is written.
-  server.on('request', (_req, res) => {
-    if (draining && !res.headersSent) res.setHeader('connection', 'close');
+  // Before the app's own listener: the fast lane (src/http/fast-lane.ts) may write its answer
+  // within that listener; writeHead keeps a header set before it.
+  server.prependListener('request', (_req, res) => {
+    if (draining) res.setHeader('connection', 'close');
   });
   process.on('message', (message: unknown) => {
     if (message !== DRAIN_MESSAGE || draining) return;
