@@ -43,8 +43,6 @@ export class AccountResolver {
   /** The root account for a Host header value (anything odd falls back to the default). */
   async forHost(host: string | undefined): Promise<Account> {
     const domain = hostKey(host);
-    const cached = this.byHost.get(domain);
-    if (cached) return cached;
     return this.byHost.load(domain, async () => {
       const account = (domain ? await this.accounts.findByDomain(domain) : undefined) ?? (await this.accounts.findDefault());
       if (!account) throw new NoAccountError('No root account exists yet: start the service once on this database (it creates the default account) or run `canvas-kaltura accounts create --name …`.');
@@ -54,7 +52,6 @@ export class AccountResolver {
 
   /** A root account by id (cached). */
   async byAccountId(id: number): Promise<Account | null> {
-    const a = this.byId.get(id);
-    return a !== undefined ? a : this.byId.load(id, async () => (await this.accounts.findById(id)) ?? null);
+    return this.byId.load(id, async () => (await this.accounts.findById(id)) ?? null);
   }
 }

@@ -54,13 +54,15 @@ export class TtlCache<K, V> {
   }
 
   /**
-   * After a miss: the value `loader` finds for `key`, kept for the TTL. Misses of a key while its
-   * load runs wait for that load instead of starting their own: when a busy key expires, the
-   * requests in flight for it make one database query, not one each. A failed load fails every
-   * caller waiting for it, and is not kept. With a TTL of 0 (no cache) every call loads.
+   * The cached value of `key`, else the one `loader` finds, kept for the TTL. Misses of a key
+   * while its load runs wait for that load instead of starting their own: when a busy key
+   * expires, the requests in flight for it make one database query, not one each. A failed load
+   * fails every caller waiting for it, and is not kept. With a TTL of 0 (no cache) every call loads.
    */
   load(key: K, loader: () => Promise<V>): Promise<V> {
     if (this.ttlMs <= 0) return loader();
+    const cached = this.get(key);
+    if (cached !== undefined) return Promise.resolve(cached);
     const running = this.loading.get(key);
     if (running) return running;
     const generation = this.generation;

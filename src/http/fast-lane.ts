@@ -49,7 +49,8 @@ export interface FastLaneDeps {
   log: FastifyBaseLogger;
 }
 
-type Handler = (account: Account, identity: Identity, query: string, req: IncomingMessage, id: string, log: FastifyBaseLogger) => Promise<unknown>;
+/** Computes a route's answer: its JSON, serialized by the route's response schema. */
+type Handler = (account: Account, identity: Identity, query: string, req: IncomingMessage, id: string, log: FastifyBaseLogger) => Promise<string>;
 
 interface LaneRoute {
   /** the route pattern, as Fastify registered it (the metrics' `route` label) */
@@ -60,7 +61,6 @@ interface LaneRoute {
   session: boolean;
   /** the answer, when the lane may compute it; without, the lane answers only from `cached` */
   handle?: Handler;
-  serialize: (body: unknown) => string;
   /** the answer when it can be had without waiting (from this instance's caches), else undefined */
   cached?: (account: Account, identity: Identity, req: IncomingMessage) => Ready | undefined;
 }
@@ -94,6 +94,11 @@ function uploadConfigValue(query: string): string | undefined {
 
 const serializeError = fastJsonStringify(errorBody as unknown as Schema);
 
+/** `http` or `https`, as the connection came (the lane runs only without a trusted proxy). */
+function schemeOf(req: IncomingMessage): string {
+  return (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+}
+
 /** The lane over `deps`; `handle` answers a request or returns false for Fastify to answer it. */
 export class FastLane {
   private closing = false;
@@ -110,8 +115,7 @@ export class FastLane {
       pattern: '/api/v1/services/kaltura',
       acceptsQuery: (q) => q === '',
       session: false,
-      handle: (account) => kaltura.config(account),
-      serialize: serializeConfig,
+      handle: (account) => kaltura.config(account).then(serializeConfig),
       cached: (account) => {
         const settings = kaltura.cachedConfigSettings(account);
         if (settings === undefined) return undefined;
@@ -120,6 +124,7 @@ export class FastLane {
         return ready;
       },
     };
+    const serializeSession = fastJsonStringify(sessionResponse as unknown as Schema) as (body: unknown) => string;
     const session: LaneRoute = {
       pattern: '/api/v1/services/kaltura_session',
       acceptsQuery: sessionQuery,
@@ -130,12 +135,11 @@ export class FastLane {
           user: identity.user,
           realUser: null,
           includeUploadConfig: valueToBoolean(uploadConfigValue(query)),
-          requestScheme: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
+          requestScheme: schemeOf(req),
           clientIp: req.socket.remoteAddress ?? null,
           requestId: id,
           log,
-        }),
-      serialize: fastJsonStringify(sessionResponse as unknown as Schema) as (body: unknown) => string,
+        }).then(serializeSession),
     };
     // The caller's own media listing without sources, when Fastify's route has kept its answer
     // for this caller and URL (src/media/media-listing-cache.ts); the lane never computes one.
@@ -144,10 +148,8 @@ export class FastLane {
       // any query Fastify's answer was kept for, but no other caller's token or masquerade
       acceptsQuery: (q) => q.includes('sources') && !q.includes('access_token') && !q.includes('as_user_id'),
       session: false,
-      serialize: String,
       cached: (account, identity, req) => {
-        const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
-        const kept = deps.mediaListings.get(account.id, listingCacheKey(identity.user.id, false, `${scheme}://${req.headers.host ?? ''}`, req.url!));
+        const kept = deps.mediaListings.get(account.id, listingCacheKey(identity.user.id, false, `${schemeOf(req)}://${req.headers.host ?? ''}`, req.url!));
         return kept && { body: kept.body, headers: { link: kept.link } };
       },
     });
@@ -207,7 +209,7 @@ export class FastLane {
     const log = lazyChildLoggerFactory(this.deps.log, { reqId: id }, {});
     const who = identity;
     handle(account, who, query, req, id, log).then(
-      (body) => this.answer(req, res, route, id, who, started, 200, null, route.serialize(body)),
+      (body) => this.answer(req, res, route, id, who, started, 200, null, body),
       (err: unknown) => this.fail(req, res, route, id, account, who, started, log, err),
     );
     return true;

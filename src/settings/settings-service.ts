@@ -109,8 +109,6 @@ export class SettingsService {
 
   /** The settings in force for a root account (cached for at most the cache TTL). */
   async effective(accountId: number): Promise<EffectiveSettings> {
-    const cached = this.cache.get(accountId);
-    if (cached) return cached;
     return this.cache.load(accountId, async () => {
       const { site, account } = await this.repo.findForAccount(accountId);
       return this.merge(site, account);

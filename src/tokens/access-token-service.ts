@@ -130,9 +130,8 @@ export class AccessTokenService {
   async check(presented: string, now: number = Date.now()): Promise<TokenCheck> {
     if (!looksLikeAccessToken(presented)) return { status: 'invalid' };
     const digest = tokenDigest(presented);
-    let record = this.byHash.get(digest);
     // (one digest, one token: whichever caller's `presented` the shared lookup uses, it is the same)
-    if (record === undefined) record = await this.byHash.load(digest, () => this.lookupVerified(presented));
+    const record = await this.byHash.load(digest, () => this.lookupVerified(presented));
     const verdict = this.verdict(record, now);
     if (verdict !== 'needs-developer-key') return verdict;
     return this.finish(record!, await this.developerKey(record!.developerKeyId!), now);
@@ -192,11 +191,9 @@ export class AccessTokenService {
   }
 
   private async developerKey(id: number): Promise<DeveloperKey | null> {
-    const key = this.keys.get(id);
-    return key !== undefined ? key : this.keys.load(id, async () => (await this.developerKeys.findById(id)) ?? null);
+    return this.keys.load(id, async () => (await this.developerKeys.findById(id)) ?? null);
   }
 
-  /** Writes last_used_at at most every 10 minutes per token, off the request's path. */
   /**
    * A cached record's times as numbers, parsed once (Date.parse on every request was a tenth of
    * the cached authentication). Records are replaced, not changed, when their row changes; the
@@ -213,6 +210,7 @@ export class AccessTokenService {
     return t;
   }
 
+  /** Writes last_used_at at most every 10 minutes per token, off the request's path. */
   private noteUse(record: AccessTokenRecord, now: number): void {
     const t = this.timesOf(record);
     if (now - t.usedMs < LAST_USED_INTERVAL_MS) return;

@@ -22,8 +22,7 @@ export class UserDirectory {
   }
 
   async user(id: number): Promise<User | null> {
-    const u = this.users.get(id);
-    return u !== undefined ? u : this.users.load(id, async () => (await this.repo.findById(id)) ?? null);
+    return this.users.load(id, async () => (await this.repo.findById(id)) ?? null);
   }
 
   /** The user from this instance's cache alone: undefined when not cached (use `user`). */
@@ -39,8 +38,7 @@ export class UserDirectory {
   /** True when the user has an active login (pseudonym) in the root account. */
   async hasActiveLogin(userId: number, accountId: number): Promise<boolean> {
     const key = `${userId}:${accountId}`;
-    const ok = this.logins.get(key);
-    return ok !== undefined ? ok : this.logins.load(key, () => this.repo.hasActiveLogin(userId, accountId));
+    return this.logins.load(key, () => this.repo.hasActiveLogin(userId, accountId));
   }
 
   /** The user's admin role in the account (not cached: used on rare masquerade requests). */
