@@ -8,11 +8,12 @@ import { createAppContext, type AppContext, type ContextOptions } from './app-co
 import { withStartupLock } from './db/startup-lock.js';
 
 /** Opens the database, migrates it, loads the keys and builds the context. */
-export async function openContext(config: Config, warn: (m: string) => void, options: ContextOptions = {}): Promise<AppContext> {
+export async function openContext(config: Config, warn: (m: string) => void, options: ContextOptions & { backgroundCheckpoints?: boolean } = {}): Promise<AppContext> {
+  const { backgroundCheckpoints = false, ...contextOptions } = options;
   // a bus given by the caller replaces the shared Redis one (and Redis is then not opened)
-  const storage = await openStorage(config, warn, { redis: !options.bus });
+  const storage = await openStorage(config, warn, { redis: !options.bus, backgroundCheckpoints });
   const { db, keyring, redis } = storage;
-  const ctx = createAppContext(config, db, keyring, redis ? { widgetSessions: redis.widgetSessions, ...options, bus: redis.bus, redis } : options);
+  const ctx = createAppContext(config, db, keyring, redis ? { widgetSessions: redis.widgetSessions, ...contextOptions, bus: redis.bus, redis } : contextOptions);
   const close = ctx.close;
   ctx.close = async () => {
     await close();

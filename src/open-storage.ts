@@ -20,10 +20,20 @@ export interface OpenStorage {
   close(): Promise<void>;
 }
 
+export interface OpenStorageOptions {
+  /** open the shared Redis when REDIS_URL is set (default true) */
+  redis?: boolean;
+  /** SQLite's WAL checkpoints in a worker thread (src/db/sqlite-checkpointer.ts): for the server */
+  backgroundCheckpoints?: boolean;
+}
+
 /** Opens the database, migrates it, loads the keys; opens Redis when configured, unless `redis` is false. */
-export async function openStorage(config: Config, warn: (m: string) => void, { redis: withRedis = true }: { redis?: boolean } = {}): Promise<OpenStorage> {
+export async function openStorage(config: Config, warn: (m: string) => void, { redis: withRedis = true, backgroundCheckpoints = false }: OpenStorageOptions = {}): Promise<OpenStorage> {
   const keyring = loadKeyring(config, warn);
-  const db = await connectDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const db = await connectDatabase(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    ...(backgroundCheckpoints ? { backgroundCheckpoints: { onError: (m: string) => warn(`background WAL checkpoint failed: ${m}`) } } : {}),
+  });
   try {
     await migrateToLatest(db);
   } catch (err) {

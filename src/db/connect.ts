@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from './kysely.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
+import { SqliteCheckpointer, type CheckpointerOptions } from './sqlite-checkpointer.js';
 import { poolStatements, type PreparedStatements } from './prepared-statements.js';
 
 /** Which SQL database a connection talks to. */
@@ -28,6 +29,11 @@ export interface Db {
 export interface ConnectOptions {
   /** pg pool size */
   poolSize?: number;
+  /**
+   * SQLite: WAL checkpoints in a worker thread instead of on the event loop
+   * (src/db/sqlite-checkpointer.ts); for the server, not for short CLI commands
+   */
+  backgroundCheckpoints?: CheckpointerOptions;
 }
 
 /** True when `url` names a PostgreSQL database. */
@@ -37,10 +43,10 @@ export function isPostgresUrl(url: string): boolean {
 
 /** Opens `url`. For PostgreSQL, a `schema` query parameter selects (and creates) a schema. */
 export async function connectDatabase(url: string, options: ConnectOptions = {}): Promise<Db> {
-  return isPostgresUrl(url) ? connectPostgres(url, options) : connectSqlite(url);
+  return isPostgresUrl(url) ? connectPostgres(url, options) : connectSqlite(url, options);
 }
 
-function connectSqlite(path: string): Db {
+function connectSqlite(path: string, options: ConnectOptions): Db {
   const file = path.replace(/^sqlite:(\/\/)?/i, '');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
@@ -49,6 +55,7 @@ function connectSqlite(path: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  const checkpointer = options.backgroundCheckpoints && !sqlite.memory ? SqliteCheckpointer.start(file, sqlite, options.backgroundCheckpoints) : null;
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     kysely,
@@ -56,6 +63,7 @@ function connectSqlite(path: string): Db {
     schema: null,
     prepared: null,
     close: async () => {
+      await checkpointer?.stop();
       await kysely.destroy();
     },
   };

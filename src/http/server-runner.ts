@@ -24,7 +24,7 @@ export async function startServer(config: Config, out: (text: string) => void = 
   const logs = bufferedStdout();
   // background work started by a request (e.g. token last-used updates) has no request to log on
   const onBackgroundError = (err: unknown) => app?.log.error({ err }, 'background task failed');
-  const ctx = await openContext(config, (m) => process.stderr.write(`warning: ${m}\n`), { onBackgroundError });
+  const ctx = await openContext(config, (m) => process.stderr.write(`warning: ${m}\n`), { onBackgroundError, backgroundCheckpoints: true });
   try {
     // before listening, so the token is shown even if listening fails (it exists from now on)
     const first = await seedIfEmpty(ctx);

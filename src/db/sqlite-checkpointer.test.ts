@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { connectDatabase } from './connect.js';
+import { sql } from './kysely.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function walDatabase(): { file: string; db: SQLite.Database } {
+  const dir = mkdtempSync(join(tmpdir(), 'cks-ckpt-'));
+  dirs.push(dir);
+  const file = join(dir, 'db.sqlite');
+  const db = new SQLite(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('create table t (id integer primary key, v text not null)');
+  // everything so far in the database file, the WAL empty
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return { file, db };
+}
+
+/** [frames in the WAL, frames of them copied into the database file], without copying any. */
+function walState(file: string): { log: number; checkpointed: number } {
+  const probe = new SQLite(file, { fileMustExist: true });
+  try {
+    // a checkpoint that may not run (another connection holds the checkpoint lock) still reports
+    const [row] = probe.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    return { log: row!.log, checkpointed: row!.checkpointed };
+  } finally {
+    probe.close();
+  }
+}
+
+async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('SqliteCheckpointer', () => {
+  it('copies the WAL into the database file from its own thread, so the WAL starts over, and gives SQLite its checkpoints back on stop', async () => {
+    const { file, db } = walDatabase();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    const checkpointer = SqliteCheckpointer.start(file, db, { intervalMs: 10, maxWalPages: 5000 });
+    // the main connection's own checkpoint is only the bound now
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(5000);
+    const emptySize = statSync(file).size;
+    const insert = db.prepare('insert into t (v) values (?)');
+    // 300 commits: some 300 WAL frames, fewer than SQLite's own 1,000-frame checkpoint would need
+    for (let i = 0; i < 300; i++) insert.run('x'.repeat(200));
+    // nothing on the event loop copies them: only the worker can
+    await until('the worker to copy the rows into the database file', () => statSync(file).size > emptySize + 300 * 200);
+    // every frame copied: the next commit writes the WAL from its start
+    await until('every frame to be checkpointed', () => {
+      const s = walState(file);
+      return s.log > 0 && s.checkpointed === s.log;
+    });
+    insert.run('after');
+    expect(walState(file).log).toBeLessThanOrEqual(2);
+
+    await checkpointer.stop();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(db.prepare('select count(*) as n from t').get()).toEqual({ n: 301 });
+    db.close();
+  });
+
+  it('reports a worker that cannot open the database, and stops all the same', async () => {
+    const { file, db } = walDatabase();
+    const errors: string[] = [];
+    const checkpointer = SqliteCheckpointer.start(join(file, '..', 'missing.sqlite'), db, { intervalMs: 10, onError: (m) => errors.push(m) });
+    await until('the error', () => errors.length > 0);
+    expect(errors[0]).toMatch(/directory does not exist|unable to open|not exist/i);
+    await checkpointer.stop();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    db.close();
+  });
+
+  it('runs behind connectDatabase when asked, and closes with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cks-ckpt-'));
+    dirs.push(dir);
+    const file = join(dir, 'db.sqlite');
+    const errors: string[] = [];
+    const db = await connectDatabase(file, { backgroundCheckpoints: { intervalMs: 10, onError: (m) => errors.push(m) } });
+    await sql`create table t (id integer primary key, v text not null)`.execute(db.kysely);
+    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db.kysely);
+    const emptySize = statSync(file).size;
+    for (let i = 0; i < 100; i++) await sql`insert into t (v) values (${'y'.repeat(500)})`.execute(db.kysely);
+    await until('the worker to copy the rows into the database file', () => statSync(file).size > emptySize + 100 * 500);
+    await db.close();
+    expect(errors).toEqual([]);
+    const check = new SQLite(file, { readonly: true });
+    expect(check.prepare('select count(*) as n from t').get()).toEqual({ n: 100 });
+    check.close();
+  });
+});

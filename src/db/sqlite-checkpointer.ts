@@ -1,0 +1,114 @@
+/**
+ * SQLite's WAL checkpoints in a worker thread, off the event loop.
+ *
+ * A WAL checkpoint copies the committed pages into the database file and syncs it (two fsyncs
+ * at `synchronous = NORMAL`). SQLite runs it by itself in the connection whose commit took the
+ * WAL past `wal_autocheckpoint` pages (1,000 by default): on the event loop, every hundred or so
+ * audit commits, 5–20 ms each on this project's machines. Every request in flight waited for it,
+ * which was most of the session POST's p99 (docs/benchmarks.md).
+ *
+ * Here a worker thread with its own connection runs a PASSIVE checkpoint every `intervalMs`: it
+ * copies and syncs while the event loop goes on committing (a PASSIVE checkpoint never blocks a
+ * writer, nor waits for one). When it has copied everything, the next commit starts the WAL from
+ * the beginning again. Under a load with no pause at all it may never catch up; the main
+ * connection's own automatic checkpoint stays on as the bound, at `maxWalPages`, and then finds
+ * most pages already copied.
+ */
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+
+export interface CheckpointerOptions {
+  /** how often the worker checkpoints (ms) */
+  intervalMs?: number;
+  /** the main connection's `wal_autocheckpoint` while the worker runs: the WAL's bound, in pages */
+  maxWalPages?: number;
+  /** a checkpoint that failed (the worker goes on trying) */
+  onError?: (message: string) => void;
+}
+
+/** The part of a better-sqlite3 Database this needs: the main connection's pragma. */
+export interface PragmaConnection {
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+}
+
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 100;
+export const DEFAULT_MAX_WAL_PAGES = 10_000;
+
+/**
+ * The worker: plain JavaScript (it runs as is under tsx, vitest and the compiled service),
+ * loading the same better-sqlite3 the service uses.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const message = (err) => String((err && err.message) || err);
+let db;
+try {
+  db = new Database(workerData.file, { fileMustExist: true });
+} catch (err) {
+  parentPort.postMessage({ error: message(err) });
+  process.exit(1);
+}
+let failed = false;
+const timer = setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+    failed = false;
+  } catch (err) {
+    // reported once until a checkpoint succeeds again
+    if (!failed) parentPort.postMessage({ error: message(err) });
+    failed = true;
+  }
+}, workerData.intervalMs);
+parentPort.on('message', (m) => {
+  if (m !== 'stop') return;
+  clearInterval(timer);
+  db.close();
+  parentPort.postMessage({ stopped: true });
+});
+`;
+
+/** The running worker; {@link stop} before the main connection closes. */
+export class SqliteCheckpointer {
+  private stopping: Promise<void> | undefined;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly main: PragmaConnection,
+    private readonly previousAutocheckpoint: number,
+  ) {
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+  }
+
+  /** Starts checkpointing `file` (a WAL database `main` has open) in a worker thread. */
+  static start(file: string, main: PragmaConnection, options: CheckpointerOptions = {}): SqliteCheckpointer {
+    const previous = Number(main.pragma('wal_autocheckpoint', { simple: true }));
+    main.pragma(`wal_autocheckpoint = ${Math.trunc(options.maxWalPages ?? DEFAULT_MAX_WAL_PAGES)}`);
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: options.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS },
+    });
+    // the worker never keeps the process alive
+    worker.unref();
+    worker.on('message', (m: { error?: string }) => {
+      if (m.error !== undefined) options.onError?.(m.error);
+    });
+    worker.on('error', (err) => options.onError?.(err.message));
+    return new SqliteCheckpointer(worker, main, previous);
+  }
+
+  /** Stops the worker (its connection closed) and gives SQLite its own checkpoints back. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.worker.on('message', (m: { stopped?: boolean }) => {
+        if (m.stopped) void this.worker.terminate();
+      });
+      // a worker that has exited already (it failed to start) ignores this
+      this.worker.postMessage('stop');
+      await this.exited;
+      this.main.pragma(`wal_autocheckpoint = ${this.previousAutocheckpoint}`);
+    })();
+    return this.stopping;
+  }
+}
