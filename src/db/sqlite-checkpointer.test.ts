@@ -49,7 +49,7 @@ describe('SqliteCheckpointer', () => {
   it('copies the WAL into the database file from its own thread, so the WAL starts over, and gives SQLite its checkpoints back on stop', async () => {
     const { file, db } = walDatabase();
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
-    const checkpointer = SqliteCheckpointer.start(file, db, { intervalMs: 10, maxWalPages: 5000 });
+    const checkpointer = SqliteCheckpointer.start(file, db, { busyIntervalMs: 5, idleIntervalMs: 10, maxWalPages: 5000 });
     // the main connection's own checkpoint is only the bound now
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(5000);
     const emptySize = statSync(file).size;
@@ -75,7 +75,7 @@ describe('SqliteCheckpointer', () => {
   it('reports a worker that cannot open the database, and stops all the same', async () => {
     const { file, db } = walDatabase();
     const errors: string[] = [];
-    const checkpointer = SqliteCheckpointer.start(join(file, '..', 'missing.sqlite'), db, { intervalMs: 10, onError: (m) => errors.push(m) });
+    const checkpointer = SqliteCheckpointer.start(join(file, '..', 'missing.sqlite'), db, { busyIntervalMs: 5, idleIntervalMs: 10, onError: (m) => errors.push(m) });
     await until('the error', () => errors.length > 0);
     expect(errors[0]).toMatch(/directory does not exist|unable to open|not exist/i);
     await checkpointer.stop();
@@ -88,7 +88,7 @@ describe('SqliteCheckpointer', () => {
     dirs.push(dir);
     const file = join(dir, 'db.sqlite');
     const errors: string[] = [];
-    const db = await connectDatabase(file, { backgroundCheckpoints: { intervalMs: 10, onError: (m) => errors.push(m) } });
+    const db = await connectDatabase(file, { backgroundCheckpoints: { busyIntervalMs: 5, idleIntervalMs: 10, onError: (m) => errors.push(m) } });
     await sql`create table t (id integer primary key, v text not null)`.execute(db.kysely);
     await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db.kysely);
     const emptySize = statSync(file).size;

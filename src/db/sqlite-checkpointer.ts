@@ -7,19 +7,23 @@
  * audit commits, 5–20 ms each on this project's machines. Every request in flight waited for it,
  * which was most of the session POST's p99 (docs/benchmarks.md).
  *
- * Here a worker thread with its own connection runs a PASSIVE checkpoint every `intervalMs`: it
- * copies and syncs while the event loop goes on committing (a PASSIVE checkpoint never blocks a
- * writer, nor waits for one). When it has copied everything, the next commit starts the WAL from
- * the beginning again. Under a load with no pause at all it may never catch up; the main
- * connection's own automatic checkpoint stays on as the bound, at `maxWalPages`, and then finds
- * most pages already copied.
+ * Here a worker thread with its own connection runs a PASSIVE checkpoint every few milliseconds
+ * while commits go on (every 200 ms when none do): it copies and syncs while the event loop goes
+ * on committing (a PASSIVE checkpoint never blocks a writer, nor waits for one). When it has
+ * copied everything, the next commit starts the WAL from the beginning again. Frequent small
+ * checkpoints cost less than rare large ones (in-process measurement, 30-row transactions back to
+ * back: 320 µs of CPU per transaction at 5 ms against 450 µs at 100 ms, and 1.7× the commits).
+ * Under a load with no pause at all it may not catch up; the main connection's own automatic
+ * checkpoint stays on as the bound, at `maxWalPages`, and then finds most pages already copied.
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 
 export interface CheckpointerOptions {
-  /** how often the worker checkpoints (ms) */
-  intervalMs?: number;
+  /** how soon the worker checkpoints again while commits go on (ms) */
+  busyIntervalMs?: number;
+  /** how soon it looks again when nothing was committed since its last look (ms) */
+  idleIntervalMs?: number;
   /** the main connection's `wal_autocheckpoint` while the worker runs: the WAL's bound, in pages */
   maxWalPages?: number;
   /** a checkpoint that failed (the worker goes on trying) */
@@ -31,7 +35,8 @@ export interface PragmaConnection {
   pragma(source: string, options?: { simple?: boolean }): unknown;
 }
 
-export const DEFAULT_CHECKPOINT_INTERVAL_MS = 100;
+export const DEFAULT_BUSY_INTERVAL_MS = 5;
+export const DEFAULT_IDLE_INTERVAL_MS = 200;
 export const DEFAULT_MAX_WAL_PAGES = 10_000;
 
 /**
@@ -50,19 +55,27 @@ try {
   process.exit(1);
 }
 let failed = false;
-const timer = setInterval(() => {
+let lastLog = -1;
+let timer;
+function tick() {
+  let delay = workerData.idleMs;
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [state] = db.pragma('wal_checkpoint(PASSIVE)');
+    // the WAL changed since the last look: commits are going on, so look again soon
+    if (state.log !== lastLog) delay = workerData.busyMs;
+    lastLog = state.log;
     failed = false;
   } catch (err) {
     // reported once until a checkpoint succeeds again
     if (!failed) parentPort.postMessage({ error: message(err) });
     failed = true;
   }
-}, workerData.intervalMs);
+  timer = setTimeout(tick, delay);
+}
+timer = setTimeout(tick, workerData.idleMs);
 parentPort.on('message', (m) => {
   if (m !== 'stop') return;
-  clearInterval(timer);
+  clearTimeout(timer);
   db.close();
   parentPort.postMessage({ stopped: true });
 });
@@ -87,7 +100,7 @@ export class SqliteCheckpointer {
     main.pragma(`wal_autocheckpoint = ${Math.trunc(options.maxWalPages ?? DEFAULT_MAX_WAL_PAGES)}`);
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: options.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS },
+      workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), busyMs: options.busyIntervalMs ?? DEFAULT_BUSY_INTERVAL_MS, idleMs: options.idleIntervalMs ?? DEFAULT_IDLE_INTERVAL_MS },
     });
     // the worker never keeps the process alive
     worker.unref();

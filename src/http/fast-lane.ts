@@ -33,6 +33,7 @@ import { errorAnswer } from './error-answer.js';
 import type { AccessLog } from './plugins/access-log.js';
 import type { RateLimitGate } from './plugins/rate-limit.js';
 import { configResponse, errorBody, sessionResponse } from './routes/services.js';
+import { UploadConfigJson, withUploadConfigJson } from './upload-config-json.js';
 
 /** What the lane needs; the same objects the Fastify app uses. */
 export interface FastLaneDeps {
@@ -125,21 +126,17 @@ export class FastLane {
       },
     };
     const serializeSession = fastJsonStringify(sessionResponse as unknown as Schema) as (body: unknown) => string;
+    const uploadConfigJson = new UploadConfigJson();
     const session: LaneRoute = {
       pattern: '/api/v1/services/kaltura_session',
       acceptsQuery: sessionQuery,
       session: true,
-      handle: (account, identity, query, req, id, log) =>
-        kaltura.startSession({
-          account,
-          user: identity.user,
-          realUser: null,
-          includeUploadConfig: valueToBoolean(uploadConfigValue(query)),
-          requestScheme: schemeOf(req),
-          clientIp: req.socket.remoteAddress ?? null,
-          requestId: id,
-          log,
-        }).then(serializeSession),
+      handle: async (account, identity, query, req, id, log) => {
+        const { body, settings } = await kaltura.mintSession({ account, user: identity.user, realUser: null, clientIp: req.socket.remoteAddress ?? null, requestId: id, log });
+        const json = serializeSession(body);
+        if (!valueToBoolean(uploadConfigValue(query))) return json;
+        return withUploadConfigJson(json, uploadConfigJson.json(settings, schemeOf(req), account.uuid, identity.user.uuid));
+      },
     };
     // The caller's own media listing without sources, when Fastify's route has kept its answer
     // for this caller and URL (src/media/media-listing-cache.ts); the lane never computes one.

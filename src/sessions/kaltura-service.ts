@@ -28,19 +28,29 @@ export interface KalturaSessionBody {
   kaltura_setting?: Record<string, unknown>;
 }
 
-export interface StartSessionInput {
+/** What a session is minted for. */
+export interface SessionRequest {
   account: Account;
   /** the user the session is for (the masqueraded user when masquerading) */
   user: User;
   /** the admin acting as `user`, when masquerading */
   realUser: User | null;
-  includeUploadConfig: boolean;
-  /** `http` or `https`, as the request arrived (honouring a trusted proxy) */
-  requestScheme: string;
   clientIp: string | null;
   requestId: string | null;
   /** the request's logger, for issuers that log */
   log?: LineLogger;
+}
+
+export interface StartSessionInput extends SessionRequest {
+  includeUploadConfig: boolean;
+  /** `http` or `https`, as the request arrived (honouring a trusted proxy) */
+  requestScheme: string;
+}
+
+/** A minted session: Canvas's body without `kaltura_setting`, and the settings it was minted under. */
+export interface MintedSession {
+  body: KalturaSessionBody;
+  settings: EffectiveSettings;
 }
 
 /** Keys of `kaltura_setting`, in Canvas's order; absent ones are left out. */
@@ -106,6 +116,18 @@ export class KalturaService {
 
   /** Starts a USER session for the user in the account, records it, and builds Canvas's body. */
   async startSession(input: StartSessionInput): Promise<KalturaSessionBody> {
+    const { body, settings } = await this.mintSession(input);
+    if (input.includeUploadConfig) {
+      body.kaltura_setting = uploadConfig(settings.plain, input.requestScheme, input.account.uuid, input.user.uuid);
+    }
+    return body;
+  }
+
+  /**
+   * {@link startSession} without `kaltura_setting`, with the settings the session was minted
+   * under (the fast lane writes `kaltura_setting` from them: src/http/upload-config-json.ts).
+   */
+  async mintSession(input: SessionRequest): Promise<MintedSession> {
     const s = await this.settings.effective(input.account.id);
     if (!isConfigured(s)) throw kalturaNotConfigured();
     const policy = sessionPolicy(s.plain);
@@ -144,10 +166,7 @@ export class KalturaService {
       uid,
       serverTime: now,
     };
-    if (input.includeUploadConfig) {
-      body.kaltura_setting = uploadConfig(s.plain, input.requestScheme, input.account.uuid, input.user.uuid);
-    }
-    return body;
+    return { body, settings: s };
   }
 }
 
@@ -168,6 +187,11 @@ export function uploadConfig(plain: PlainSettings, requestScheme: string, accoun
   out.uploadUrl = `${base}/upload`;
   out.entryUrl = `${base}/addEntry`;
   out.uiconfUrl = `${base}/getuiconf`;
-  out.partner_data = `root_account_uuid=${accountUuid}&user_uuid=${userUuid}`;
+  out.partner_data = partnerData(accountUuid, userUuid);
   return out;
+}
+
+/** Canvas's `partner_data`, the last key of {@link uploadConfig}. */
+export function partnerData(accountUuid: string, userUuid: string): string {
+  return `root_account_uuid=${accountUuid}&user_uuid=${userUuid}`;
 }

@@ -38,7 +38,7 @@ export const configResponse = {
   required: ['enabled'],
 } as const;
 
-const uploadConfigSchema = {
+export const uploadConfigSchema = {
   type: 'object',
   properties: {
     domain: { type: 'string' },
