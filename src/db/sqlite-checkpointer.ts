@@ -4,7 +4,7 @@
  * A WAL checkpoint copies the committed pages into the database file and syncs it (two fsyncs
  * at `synchronous = NORMAL`). SQLite runs it by itself in the connection whose commit took the
  * WAL past `wal_autocheckpoint` pages (1,000 by default): on the event loop, every hundred or so
- * audit commits, 5–20 ms each on this project's machines. Every request in flight waited for it,
+ * audit commits, 13–22 ms each on this project's machine. Every request in flight waited for it,
  * which was most of the session POST's p99 (docs/benchmarks.md).
  *
  * Here a worker thread with its own connection runs a PASSIVE checkpoint every few milliseconds
@@ -77,7 +77,8 @@ parentPort.on('message', (m) => {
   if (m !== 'stop') return;
   clearTimeout(timer);
   db.close();
-  parentPort.postMessage({ stopped: true });
+  // ends this thread only
+  process.exit(0);
 });
 `;
 
@@ -114,10 +115,7 @@ export class SqliteCheckpointer {
   /** Stops the worker (its connection closed) and gives SQLite its own checkpoints back. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      this.worker.on('message', (m: { stopped?: boolean }) => {
-        if (m.stopped) void this.worker.terminate();
-      });
-      // a worker that has exited already (it failed to start) ignores this
+      // the worker closes its connection and exits; one that has exited already (it failed to start) ignores this
       this.worker.postMessage('stop');
       await this.exited;
       this.main.pragma(`wal_autocheckpoint = ${this.previousAutocheckpoint}`);
