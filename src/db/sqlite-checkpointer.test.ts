@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { connectDatabase } from './connect.js';
@@ -99,5 +101,23 @@ describe('SqliteCheckpointer', () => {
     const check = new SQLite(file, { readonly: true });
     expect(check.prepare('select count(*) as n from t').get()).toEqual({ n: 100 });
     check.close();
+  });
+
+  it('holds the process until the worker has exited, when nothing else keeps it alive', () => {
+    const { file, db } = walDatabase();
+    db.close();
+    // a process whose only work left is stop(): it ended with code 13 (an unsettled top-level
+    // await) while the unreferenced worker was still closing its connection
+    const script = `
+      import SQLite from 'better-sqlite3';
+      import { SqliteCheckpointer } from ${JSON.stringify(fileURLToPath(new URL('./sqlite-checkpointer.ts', import.meta.url)))};
+      const db = new SQLite(${JSON.stringify(file)});
+      const checkpointer = SqliteCheckpointer.start(${JSON.stringify(file)}, db, {});
+      await checkpointer.stop();
+      console.log('stopped, wal_autocheckpoint ' + db.pragma('wal_autocheckpoint', { simple: true }));`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('stopped, wal_autocheckpoint 1000\n');
+    expect(run.status).toBe(0);
   });
 });

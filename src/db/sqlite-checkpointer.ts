@@ -115,6 +115,9 @@ export class SqliteCheckpointer {
   /** Stops the worker (its connection closed) and gives SQLite its own checkpoints back. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // held until it has exited: a process with nothing else left to do would otherwise end
+      // here, its top-level await unsettled, before the worker closed its connection
+      this.worker.ref();
       // the worker closes its connection and exits; one that has exited already (it failed to start) ignores this
       this.worker.postMessage('stop');
       await this.exited;
