@@ -1,6 +1,6 @@
 /**
  * Where a service process's CPU goes by thread (main JavaScript thread, V8's GC and compiler
- * helpers, libuv's pool) under load: `node --import tsx bench/thread-cpu.ts [get|post] [seconds]`.
+ * helpers, libuv's pool) under load: `node --import tsx bench/thread-cpu.ts [get|post|upload] [seconds]`.
  * A `--cpu-prof` profile sees only the main thread; this shows what it leaves out.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { runLoad } from './load.js';
 
 const kind = process.argv[2] ?? 'get';
 const seconds = Number(process.argv[3] ?? 6);
-const path = kind === 'get' ? '/api/v1/services/kaltura' : '/api/v1/services/kaltura_session';
+const path = kind === 'get' ? '/api/v1/services/kaltura' : kind === 'upload' ? '/api/v1/services/kaltura_session?include_upload_config=1' : '/api/v1/services/kaltura_session';
 const method = kind === 'get' ? 'GET' : 'POST';
 
 /** CPU ms per thread name (threads of one name summed). */
