@@ -17,10 +17,10 @@
  * on the event loop with nearly every commit. So once the WAL holds `restartWalPages`, the worker
  * runs a RESTART checkpoint: it takes the write lock, copies the few frames the PASSIVE one left,
  * and starts the WAL over. Commits wait for it meanwhile (the fsyncs' time, every few seconds
- * under load), in SQLite's busy handler. In-process (30-row transactions every ~1.5 ms, 8 s), this
- * against a PASSIVE checkpoint every 5 ms without the restart: WAL at most 12–21 MB against 41 MB
- * (the bound), worker CPU 2.1–3.6 against 6.4–8.2 µs per row, the committing thread's 17–23
- * against 23–28 µs per row, commit p99 1.1 against 1.4 ms.
+ * under load), in SQLite's busy handler. In-process (bench/checkpoint-sim.ts, 30-row commits
+ * about every millisecond), against the PASSIVE checkpoint every 5 ms it replaced: the WAL at
+ * 12–14 MB instead of the 41 MB bound, and the worker's CPU per row halved (docs/benchmarks.md,
+ * sixth round). Fewer checkpoints are most of that: each costs two fsyncs.
  *
  * The main connection's own automatic checkpoint stays on as the last bound, at `maxWalPages`.
  */

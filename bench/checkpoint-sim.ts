@@ -1,0 +1,82 @@
+/**
+ * The audit log's commit pattern under load, in one process, with the checkpoint worker
+ * (src/db/sqlite-checkpointer.ts): a 30-row INSERT into `kaltura_sessions` (the migrated schema,
+ * its indexes and hourly-count trigger) about every millisecond. Prints the CPU per row of the
+ * committing thread and of the others (the worker), the WAL file's largest size and the commit
+ * latency (p99, max). Used to choose the worker's intervals (docs/benchmarks.md, sixth round).
+ * Usage: node --import tsx bench/checkpoint-sim.ts [busy ms] [restart pages] [seconds]
+ */
+import SQLite from 'better-sqlite3';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { connectDatabase } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { SqliteCheckpointer } from '../src/db/sqlite-checkpointer.js';
+
+const busyIntervalMs = Number(process.argv[2] ?? 50);
+const restartWalPages = Number(process.argv[3] ?? 2000);
+const seconds = Number(process.argv[4] ?? 8);
+const ROWS = 30;
+const COLUMNS = ['created_at', 'account_id', 'user_id', 'real_user_id', 'uid', 'mode', 'expires_at', 'privileges', 'ks_tail', 'client_ip', 'request_id'];
+
+/** CPU ms of this process's main thread and of its other threads. */
+function threadCpu(): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const ms = (Number(f[11]) + Number(f[12])) * 10;
+    if (tid === String(process.pid)) main += ms;
+    else others += ms;
+  }
+  return { main, others };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cks-ckpt-sim-'));
+const file = join(dir, 'db.sqlite');
+const migrated = await connectDatabase(file);
+await migrateToLatest(migrated);
+await migrated.close();
+
+const db = new SQLite(file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 5000');
+const checkpointer = SqliteCheckpointer.start(file, db, { busyIntervalMs, restartWalPages });
+const insert = db.prepare(`insert into kaltura_sessions (${COLUMNS.join(', ')}) values ${Array.from({ length: ROWS }, () => `(${COLUMNS.map(() => '?').join(', ')})`).join(', ')}`);
+// the batches' parameters made beforehand: only SQLite's work is timed
+const batches = Array.from({ length: 200 }, (_, b) => {
+  const values: unknown[] = [];
+  for (let r = 0; r < ROWS; r++) {
+    const now = new Date(Date.now() + b).toISOString();
+    values.push(now, 1, 1 + (r % 10), null, `user-${r % 10}`, 'local', now, 'edit:*', randomBytes(6).toString('base64'), '127.0.0.1', randomBytes(16).toString('hex'));
+  }
+  return values;
+});
+
+const before = threadCpu();
+const latencies: number[] = [];
+let largestWal = 0;
+const end = Date.now() + seconds * 1000;
+while (Date.now() < end) {
+  const started = performance.now();
+  insert.run(batches[latencies.length % batches.length]!);
+  latencies.push(performance.now() - started);
+  if (latencies.length % 50 === 0) largestWal = Math.max(largestWal, statSync(`${file}-wal`).size);
+  await new Promise((r) => setTimeout(r, 1));
+}
+const after = threadCpu();
+await checkpointer.stop();
+db.close();
+rmSync(dir, { recursive: true, force: true });
+
+latencies.sort((a, b) => a - b);
+const rows = latencies.length * ROWS;
+process.stdout.write(
+  `busy ${busyIntervalMs} ms, restart at ${restartWalPages} pages: ${latencies.length} commits, ` +
+    `committing thread ${(((after.main - before.main) * 1000) / rows).toFixed(2)} µs/row, other threads ${(((after.others - before.others) * 1000) / rows).toFixed(2)} µs/row, ` +
+    `WAL at most ${(largestWal / 1e6).toFixed(1)} MB, commit p99 ${latencies[Math.floor(latencies.length * 0.99)]!.toFixed(2)} ms, max ${latencies[latencies.length - 1]!.toFixed(1)} ms\n`,
+);
