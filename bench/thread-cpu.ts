@@ -10,7 +10,13 @@ import { runLoad } from './load.js';
 
 const kind = process.argv[2] ?? 'get';
 const seconds = Number(process.argv[3] ?? 6);
-const path = kind === 'get' ? '/api/v1/services/kaltura' : kind === 'upload' ? '/api/v1/services/kaltura_session?include_upload_config=1' : '/api/v1/services/kaltura_session';
+const PATHS: Record<string, string> = {
+  get: '/api/v1/services/kaltura',
+  post: '/api/v1/services/kaltura_session',
+  upload: '/api/v1/services/kaltura_session?include_upload_config=1',
+};
+const path = PATHS[kind];
+if (path === undefined) throw new Error(`usage: thread-cpu.ts [get|post|upload] [seconds], not ${kind}`);
 const method = kind === 'get' ? 'GET' : 'POST';
 
 /** CPU ms per thread name (threads of one name summed). */

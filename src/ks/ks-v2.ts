@@ -3,8 +3,7 @@
  * `SHA-1(random ‖ fields) ‖ random ‖ fields`, zero padded, in URL-safe Base64 with `=` kept.
  */
 import { Buffer } from 'node:buffer';
-import * as nodeCrypto from 'node:crypto';
-import { createCipheriv, createDecipheriv, createHash, createSecretKey, timingSafeEqual, type Cipher, type Decipher, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, hash, timingSafeEqual, type Cipher, type Decipher, type KeyObject } from 'node:crypto';
 import { encodeBase64UrlPadded } from './base64.js';
 import { fillRandom } from './random.js';
 
@@ -28,21 +27,16 @@ interface CachedKey {
   encryptor?: { cipher: Cipher; chain: Buffer };
 }
 
-/** SHA-1 of `data`: the one-shot `crypto.hash` where Node has it (no Hash object per call). */
-const sha1: (data: Uint8Array) => Buffer =
-  typeof (nodeCrypto as { hash?: unknown }).hash === 'function'
-    ? (data) => (nodeCrypto as unknown as { hash(alg: string, data: Uint8Array, enc: 'buffer'): Buffer }).hash('sha1', data, 'buffer')
-    : (data) => createHash('sha1').update(data).digest();
-
 /**
- * Writes SHA-1 of `data` into `target` at `at`. The digest comes back as a Latin-1 string (one
- * char per byte) rather than as a Buffer: a Buffer made on the native side cost more than the
- * hash itself (1.4 against 2.7–3.2 µs per KS in-process, docs/benchmarks.md).
+ * Writes SHA-1 of `data` into `target` at `at`, with the one-shot `crypto.hash` (every Node this
+ * package supports has it). The digest comes back as a Latin-1 string (one char per byte) rather
+ * than as a Buffer: a Buffer made on the native side cost more than the hash itself (1.4 against
+ * 2.7–3.2 µs per KS in-process, docs/benchmarks.md).
  */
-const sha1Into: (data: Uint8Array, target: Buffer, at: number) => void =
-  typeof (nodeCrypto as { hash?: unknown }).hash === 'function'
-    ? (data, target, at) => void target.write((nodeCrypto as unknown as { hash(alg: string, data: Uint8Array, enc: 'latin1'): string }).hash('sha1', data, 'latin1'), at, 'latin1')
-    : (data, target, at) => void sha1(data).copy(target, at);
+function sha1Into(data: Uint8Array, target: Buffer, at: number): void {
+  // 'binary' is Node's other name for Latin-1
+  target.write(hash('sha1', data, 'binary'), at, 'latin1');
+}
 
 /**
  * Derived AES keys by secret, bounded (oldest dropped first) and private to this module:
@@ -133,7 +127,8 @@ export function decryptKsV2(ciphertext: Uint8Array, secrets: readonly string[]):
     if (end < SHA1_SIZE) continue;
     const hash = plain.subarray(0, SHA1_SIZE);
     const rest = plain.subarray(SHA1_SIZE, end);
-    const actual = sha1(rest);
+    const actual = Buffer.allocUnsafe(SHA1_SIZE);
+    sha1Into(rest, actual, 0);
     if (!timingSafeEqual(hash, actual)) continue;
     return {
       secretIndex: i,
