@@ -4,7 +4,7 @@
  * its indexes and hourly-count trigger) about every millisecond. Prints the CPU per row of the
  * committing thread and of the others (the worker), the WAL file's largest size and the commit
  * latency (p99, max). Used to choose the worker's intervals (docs/benchmarks.md, sixth round).
- * Usage: node --import tsx bench/checkpoint-sim.ts [busy ms] [restart pages] [seconds]
+ * Usage: node --import tsx bench/checkpoint-sim.ts [busy ms] [seconds]
  */
 import SQLite from 'better-sqlite3';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -15,9 +15,8 @@ import { connectDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { SqliteCheckpointer } from '../src/db/sqlite-checkpointer.js';
 
-const busyIntervalMs = Number(process.argv[2] ?? 50);
-const restartWalPages = Number(process.argv[3] ?? 2000);
-const seconds = Number(process.argv[4] ?? 8);
+const busyIntervalMs = Number(process.argv[2] ?? 5);
+const seconds = Number(process.argv[3] ?? 8);
 const ROWS = 30;
 const COLUMNS = ['created_at', 'account_id', 'user_id', 'real_user_id', 'uid', 'mode', 'expires_at', 'privileges', 'ks_tail', 'client_ip', 'request_id'];
 
@@ -45,7 +44,7 @@ const db = new SQLite(file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
-const checkpointer = SqliteCheckpointer.start(file, db, { busyIntervalMs, restartWalPages });
+const checkpointer = SqliteCheckpointer.start(file, db, { busyIntervalMs });
 const insert = db.prepare(`insert into kaltura_sessions (${COLUMNS.join(', ')}) values ${Array.from({ length: ROWS }, () => `(${COLUMNS.map(() => '?').join(', ')})`).join(', ')}`);
 // the batches' parameters made beforehand: only SQLite's work is timed
 const batches = Array.from({ length: 200 }, (_, b) => {
@@ -76,7 +75,7 @@ rmSync(dir, { recursive: true, force: true });
 latencies.sort((a, b) => a - b);
 const rows = latencies.length * ROWS;
 process.stdout.write(
-  `busy ${busyIntervalMs} ms, restart at ${restartWalPages} pages: ${latencies.length} commits, ` +
+  `busy ${busyIntervalMs} ms: ${latencies.length} commits, ` +
     `committing thread ${(((after.main - before.main) * 1000) / rows).toFixed(2)} µs/row, other threads ${(((after.others - before.others) * 1000) / rows).toFixed(2)} µs/row, ` +
     `WAL at most ${(largestWal / 1e6).toFixed(1)} MB, commit p99 ${latencies[Math.floor(latencies.length * 0.99)]!.toFixed(2)} ms, max ${latencies[latencies.length - 1]!.toFixed(1)} ms\n`,
 );
