@@ -6,6 +6,7 @@
  * lane must really have answered the requests it is for, and left the others to Fastify.
  */
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseKs } from '../../src/ks/index.js';
 import { sql } from '../../src/db/kysely.js';
@@ -29,6 +30,38 @@ function send(port: number, method: string, path: string, headers: Record<string
     });
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/**
+ * Writes `requests` (raw HTTP/1.1) on one connection from `from`, pipelined when `together`
+ * (one write), else each after the previous answer; resolves with the answers' statuses and bodies.
+ */
+function onOneConnection(port: number, from: string, requests: string[], together: boolean): Promise<Array<{ status: number; body: string }>> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress: from });
+    const answers: Array<{ status: number; body: string }> = [];
+    let buffered = Buffer.alloc(0);
+    socket.on('error', reject);
+    socket.on('connect', () => socket.write(together ? requests.join('') : requests[0]!));
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buffered.subarray(0, end).toString('latin1');
+        const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? 0);
+        if (buffered.length < end + 4 + length) return;
+        answers.push({ status: Number(head.slice(9, 12)), body: buffered.subarray(end + 4, end + 4 + length).toString('utf8') });
+        buffered = buffered.subarray(end + 4 + length);
+        if (answers.length === requests.length) {
+          socket.end();
+          resolve(answers);
+          return;
+        }
+        if (!together) socket.write(requests[answers.length]!);
+      }
+    });
   });
 }
 
@@ -187,6 +220,30 @@ describe.each(await testDatabases())('fast lane on %s', (database) => {
     expect(laneAccess).toEqual(access(full));
     // no line anywhere carries a token
     expect(lane.log.text()).not.toContain(lane.token);
+  });
+
+  it('answers requests that share a keep-alive connection, one after another and pipelined', async () => {
+    // the lane reads each request it takes (src/http/fast-lane.ts): the connection must go on as before
+    const raw = (s: Side, method: string, path: string) => `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nAuthorization: Bearer ${s.adminToken}\r\n\r\n`;
+    const requests = (s: Side) => [
+      raw(s, 'GET', '/api/v1/services/kaltura'),
+      raw(s, 'POST', '/api/v1/services/kaltura_session'),
+      raw(s, 'GET', '/api/v1/services/kaltura.json'),
+      raw(s, 'GET', '/api/v1/services/kaltura'),
+    ];
+    // the admin's token cached (the lane takes only cached tokens), from an address that has not failed authentication
+    await send(lane.port, 'GET', '/api/v1/services/kaltura', { authorization: `Bearer ${lane.adminToken}` }, undefined, '127.0.0.5');
+    for (const together of [false, true]) {
+      const before = lane.t.app.fastLane!.answered;
+      const a = await onOneConnection(lane.port, '127.0.0.5', requests(lane), together);
+      const b = await onOneConnection(full.port, '127.0.0.5', requests(full), together);
+      expect(lane.t.app.fastLane!.answered - before).toBe(4);
+      expect(a.map((x) => x.status)).toEqual([200, 200, 200, 200]);
+      expect(b.map((x) => x.status)).toEqual([200, 200, 200, 200]);
+      expect(JSON.parse(a[1]!.body)).toMatchObject({ ks: expect.any(String), partner_id: expect.anything() });
+      expect(a[0]!.body).toBe(b[0]!.body);
+      expect(a[3]!.body).toBe(a[0]!.body);
+    }
   });
 
   it('answers a failure the way Fastify does: a stored error report and a 500 in Canvas shape', async () => {
