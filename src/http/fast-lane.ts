@@ -199,7 +199,7 @@ export class FastLane {
     this.answered++;
     // The request has no body (checked above). Reading it once tells node:http it is consumed, so
     // after the answer it does not "dump" it: resume the stream, end it, destroy it, each step a
-    // process.nextTick. That took 3–6 µs of a 25–50 µs request (docs/benchmarks.md, seventh
+    // process.nextTick. That was about a fifth of a GET's CPU (docs/benchmarks.md, seventh
     // round). The stream is then never ended; the parser lets go of it at the connection's next
     // request or close, as it does of any request read this way.
     req.read(0);

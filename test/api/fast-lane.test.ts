@@ -13,6 +13,7 @@ import { sql } from '../../src/db/kysely.js';
 import { CANVAS_SPEC_SETTINGS, createTestApp, saveSettings, seedUser, testDatabases, type TestApp, type TestDatabase } from '../helper.js';
 import { logCollector } from '../ops/support.js';
 import { MediaObjectRepository } from '../../src/media/media-object-repository.js';
+import { parseResponseAt } from '../attack/fuzz/raw-http.js';
 
 interface Answer {
   status: number;
@@ -47,13 +48,10 @@ function onOneConnection(port: number, from: string, requests: string[], togethe
     socket.on('data', (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
       for (;;) {
-        const end = buffered.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = buffered.subarray(0, end).toString('latin1');
-        const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? 0);
-        if (buffered.length < end + 4 + length) return;
-        answers.push({ status: Number(head.slice(9, 12)), body: buffered.subarray(end + 4, end + 4 + length).toString('utf8') });
-        buffered = buffered.subarray(end + 4 + length);
+        const answer = parseResponseAt(buffered);
+        if (answer === null || !answer.complete) return;
+        answers.push({ status: answer.status!, body: answer.body });
+        buffered = buffered.subarray(answer.end);
         if (answers.length === requests.length) {
           socket.end();
           resolve(answers);

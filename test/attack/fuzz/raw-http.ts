@@ -14,12 +14,20 @@ export interface RawResponse {
   outcome: 'response' | 'closed' | 'timeout' | 'error';
 }
 
+/** One response read from a response stream, and where it ends in it. */
+export interface ParsedResponse extends Omit<RawResponse, 'outcome'> {
+  /** the offset just past this response: where the next one starts */
+  end: number;
+  /** false when the stream stops before the body's Content-Length */
+  complete: boolean;
+}
+
 /**
- * Splits the raw bytes of a response stream into the first final response (skipping 100
- * Continue). A response to HEAD, a 204 and a 304 have no body whatever their Content-Length.
+ * Reads the final response (skipping 100 Continue) that starts at `offset` of the raw bytes of a
+ * response stream; null before its head is whole. A response to HEAD, a 204 and a 304 have no
+ * body whatever their Content-Length.
  */
-export function parseFirstResponse(raw: Buffer, headRequest = false): Omit<RawResponse, 'outcome'> | null {
-  let offset = 0;
+export function parseResponseAt(raw: Buffer, offset = 0, headRequest = false): ParsedResponse | null {
   for (;;) {
     const end = raw.indexOf('\r\n\r\n', offset, 'latin1');
     if (end < 0) return null;
@@ -36,12 +44,19 @@ export function parseFirstResponse(raw: Buffer, headRequest = false): Omit<RawRe
       offset = end + 4;
       continue;
     }
-    if (headRequest || status === 204 || status === 304) return { status, headers, body: '' };
+    if (headRequest || status === 204 || status === 304) return { status, headers, body: '', end: end + 4, complete: true };
     let body = raw.subarray(end + 4);
     const length = headers['content-length'];
+    const complete = length === undefined || !/^\d+$/.test(length) || body.length >= Number(length);
     if (length !== undefined && /^\d+$/.test(length)) body = body.subarray(0, Number(length));
-    return { status, headers, body: body.toString('utf8') };
+    return { status, headers, body: body.toString('utf8'), end: end + 4 + body.length, complete };
   }
+}
+
+/** The first final response of a response stream (its body cut at Content-Length), or null. */
+export function parseFirstResponse(raw: Buffer, headRequest = false): Omit<RawResponse, 'outcome'> | null {
+  const r = parseResponseAt(raw, 0, headRequest);
+  return r && { status: r.status, headers: r.headers, body: r.body };
 }
 
 /** Writes `bytes`, half-closes, and resolves with the first final response. */
