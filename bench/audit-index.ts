@@ -1,0 +1,110 @@
+/**
+ * What the audit table's per-user index costs on SQLite, and what dropping it would cost the
+ * audit listing: the basis for a decision recorded in docs/benchmarks.md (eighth round).
+ *
+ * 1. CPU per audit row written as the service writes them (37-row INSERTs, the batch size of the
+ *    session POST at 50 connections) with 10 distinct users (the HTTP bench's callers) and with
+ *    5,000, for the migrated schema and for the alternative: no `kaltura_sessions_user` index,
+ *    `user_id` added to the end of `kaltura_sessions_account_time` instead.
+ * 2. The audit listing's user-filtered queries over `AUDIT_INDEX_ROWS` rows (default 1,000,000;
+ *    60 days, 4 accounts, the queried one holding 70%, 5,000 users) with each schema.
+ *
+ * Usage: node --import tsx bench/audit-index.ts
+ */
+import SQLite from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { connectDatabase } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+
+const ROWS_PER_INSERT = 37;
+const COLUMNS = ['created_at', 'account_id', 'user_id', 'real_user_id', 'uid', 'mode', 'expires_at', 'privileges', 'ks_tail', 'client_ip', 'request_id'];
+const ALTERNATIVE = `drop index kaltura_sessions_user; drop index kaltura_sessions_account_time;
+  create index kaltura_sessions_account_time on kaltura_sessions (account_id, created_at, user_id)`;
+const SCHEMAS: Record<string, string> = { migrated: '', alternative: ALTERNATIVE };
+
+/** A migrated database in a temporary directory, with `change` applied. */
+async function database(change: string): Promise<{ db: SQLite.Database; remove: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cks-audit-index-'));
+  const file = join(dir, 'db.sqlite');
+  const migrated = await connectDatabase(file);
+  await migrateToLatest(migrated);
+  await migrated.close();
+  const db = new SQLite(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  if (change !== '') db.exec(change);
+  return { db, remove: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
+}
+
+/** One audit row's parameters, in COLUMNS order. */
+function row(at: number, accountId: number, userId: number, mode = 'local'): unknown[] {
+  const t = new Date(at).toISOString();
+  return [t, accountId, userId, null, `uid_${userId}`, mode, t, 'edit:*,list:*', randomBytes(6).toString('base64'), '127.0.0.1', randomUUID()];
+}
+
+/** CPU µs per row of `batches` 37-row INSERTs with `users` distinct users, after a warm-up. */
+async function insertCost(change: string, users: number, batches = 6000): Promise<number> {
+  const { db, remove } = await database(change);
+  try {
+    const insert = db.prepare(`insert into kaltura_sessions (${COLUMNS.join(', ')}) values ${Array.from({ length: ROWS_PER_INSERT }, () => `(${COLUMNS.map(() => '?').join(', ')})`).join(', ')}`);
+    const made = Array.from({ length: 300 }, (_, b) => Array.from({ length: ROWS_PER_INSERT }, () => row(Date.now() + b, 1, 1 + Math.floor(Math.random() * users))).flat());
+    for (let i = 0; i < 2000; i++) insert.run(made[i % made.length]!);
+    const before = process.cpuUsage();
+    for (let i = 0; i < batches; i++) insert.run(made[i % made.length]!);
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / (batches * ROWS_PER_INSERT);
+  } finally {
+    remove();
+  }
+}
+
+/** Median ms of 7 runs of `sql`. */
+function queryMs(db: SQLite.Database, sql: string, ...params: unknown[]): number {
+  const statement = db.prepare(sql);
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const started = performance.now();
+    statement.all(...params);
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[3]!;
+}
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+out('CPU µs per audit row (37-row INSERTs), two rounds:');
+for (const users of [10, 5000]) {
+  const figures: Record<string, string[]> = { migrated: [], alternative: [] };
+  for (let round = 0; round < 2; round++) for (const [name, change] of Object.entries(SCHEMAS)) figures[name]!.push((await insertCost(change, users)).toFixed(1));
+  out(`  ${users} users: migrated ${figures['migrated']!.join(' / ')}, alternative ${figures['alternative']!.join(' / ')}`);
+}
+
+const rows = Number(process.env['AUDIT_INDEX_ROWS'] ?? 1_000_000);
+const QUERIES: [string, string, unknown[]][] = [
+  ['count, account and user', 'select count(*) from kaltura_sessions where account_id = ? and user_id = ?', [1, 1234]],
+  ['first page, account and user', 'select * from kaltura_sessions where account_id = ? and user_id = ? order by id desc limit 50', [1, 1234]],
+  ['third page, account and user', 'select * from kaltura_sessions where account_id = ? and user_id = ? order by id desc limit 50 offset 100', [1, 1234]],
+  ['first page, account, user, since', 'select * from kaltura_sessions where account_id = ? and user_id = ? and created_at >= ? order by id desc limit 50', [1, 1234, '2026-11-20T00:00:00.000Z']],
+  ['first page, user only (CLI)', 'select * from kaltura_sessions where user_id = ? order by id desc limit 50', [1234]],
+];
+out(`Audit listing queries over ${rows.toLocaleString('en-US')} rows, median of 7 (ms):`);
+const start = Date.parse('2026-10-01T00:00:00.000Z');
+for (const [name, change] of Object.entries(SCHEMAS)) {
+  const { db, remove } = await database(change);
+  try {
+    const insert = db.prepare(`insert into kaltura_sessions (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
+    db.transaction(() => {
+      for (let i = 0; i < rows; i++) {
+        const account = Math.random() < 0.7 ? 1 : 2 + Math.floor(Math.random() * 3);
+        insert.run(row(start + Math.floor((i / rows) * 60 * 86_400_000), account, 1 + Math.floor(Math.random() * 5000), Math.random() < 0.8 ? 'local' : 'remote'));
+      }
+    })();
+    db.exec('analyze');
+    out(`  ${name}: ${QUERIES.map(([label, sql, params]) => `${label} ${queryMs(db, sql, ...params).toFixed(1)}`).join('; ')}`);
+  } finally {
+    remove();
+  }
+}
