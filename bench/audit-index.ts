@@ -11,35 +11,23 @@
  *
  * Usage: node --import tsx bench/audit-index.ts
  */
-import SQLite from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type SQLite from 'better-sqlite3';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { connectDatabase } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrate.js';
+import { auditInsertSql, openMigratedSqlite, type MigratedSqlite } from './migrated-sqlite.js';
 
 const ROWS_PER_INSERT = 37;
-const COLUMNS = ['created_at', 'account_id', 'user_id', 'real_user_id', 'uid', 'mode', 'expires_at', 'privileges', 'ks_tail', 'client_ip', 'request_id'];
 const ALTERNATIVE = `drop index kaltura_sessions_user; drop index kaltura_sessions_account_time;
   create index kaltura_sessions_account_time on kaltura_sessions (account_id, created_at, user_id)`;
 const SCHEMAS: Record<string, string> = { migrated: '', alternative: ALTERNATIVE };
 
-/** A migrated database in a temporary directory, with `change` applied. */
-async function database(change: string): Promise<{ db: SQLite.Database; remove: () => void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'cks-audit-index-'));
-  const file = join(dir, 'db.sqlite');
-  const migrated = await connectDatabase(file);
-  await migrateToLatest(migrated);
-  await migrated.close();
-  const db = new SQLite(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  if (change !== '') db.exec(change);
-  return { db, remove: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
+/** A migrated database with `change` applied. */
+async function database(change: string): Promise<MigratedSqlite> {
+  const opened = await openMigratedSqlite('cks-audit-index-');
+  if (change !== '') opened.db.exec(change);
+  return opened;
 }
 
-/** One audit row's parameters, in COLUMNS order. */
+/** One audit row's parameters, in AUDIT_COLUMNS order (bench/migrated-sqlite.ts). */
 function row(at: number, accountId: number, userId: number, mode = 'local'): unknown[] {
   const t = new Date(at).toISOString();
   return [t, accountId, userId, null, `uid_${userId}`, mode, t, 'edit:*,list:*', randomBytes(6).toString('base64'), '127.0.0.1', randomUUID()];
@@ -49,7 +37,7 @@ function row(at: number, accountId: number, userId: number, mode = 'local'): unk
 async function insertCost(change: string, users: number, batches = 6000): Promise<number> {
   const { db, remove } = await database(change);
   try {
-    const insert = db.prepare(`insert into kaltura_sessions (${COLUMNS.join(', ')}) values ${Array.from({ length: ROWS_PER_INSERT }, () => `(${COLUMNS.map(() => '?').join(', ')})`).join(', ')}`);
+    const insert = db.prepare(auditInsertSql(ROWS_PER_INSERT));
     const made = Array.from({ length: 300 }, (_, b) => Array.from({ length: ROWS_PER_INSERT }, () => row(Date.now() + b, 1, 1 + Math.floor(Math.random() * users))).flat());
     for (let i = 0; i < 2000; i++) insert.run(made[i % made.length]!);
     const before = process.cpuUsage();
@@ -95,7 +83,7 @@ const start = Date.parse('2026-10-01T00:00:00.000Z');
 for (const [name, change] of Object.entries(SCHEMAS)) {
   const { db, remove } = await database(change);
   try {
-    const insert = db.prepare(`insert into kaltura_sessions (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
+    const insert = db.prepare(auditInsertSql(1));
     db.transaction(() => {
       for (let i = 0; i < rows; i++) {
         const account = Math.random() < 0.7 ? 1 : 2 + Math.floor(Math.random() * 3);

@@ -6,19 +6,14 @@
  * latency (p99, max). Used to choose the worker's intervals (docs/benchmarks.md, sixth round).
  * Usage: node --import tsx bench/checkpoint-sim.ts [busy ms] [seconds]
  */
-import SQLite from 'better-sqlite3';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { connectDatabase } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrate.js';
+import { auditInsertSql, openMigratedSqlite } from './migrated-sqlite.js';
 import { SqliteCheckpointer } from '../src/db/sqlite-checkpointer.js';
 
 const busyIntervalMs = Number(process.argv[2] ?? 5);
 const seconds = Number(process.argv[3] ?? 8);
 const ROWS = 30;
-const COLUMNS = ['created_at', 'account_id', 'user_id', 'real_user_id', 'uid', 'mode', 'expires_at', 'privileges', 'ks_tail', 'client_ip', 'request_id'];
 
 /** CPU ms of this process's main thread and of its other threads. */
 function threadCpu(): { main: number; others: number } {
@@ -34,18 +29,9 @@ function threadCpu(): { main: number; others: number } {
   return { main, others };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'cks-ckpt-sim-'));
-const file = join(dir, 'db.sqlite');
-const migrated = await connectDatabase(file);
-await migrateToLatest(migrated);
-await migrated.close();
-
-const db = new SQLite(file);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = 5000');
+const { db, file, remove } = await openMigratedSqlite('cks-ckpt-sim-');
 const checkpointer = SqliteCheckpointer.start(file, db, { busyIntervalMs });
-const insert = db.prepare(`insert into kaltura_sessions (${COLUMNS.join(', ')}) values ${Array.from({ length: ROWS }, () => `(${COLUMNS.map(() => '?').join(', ')})`).join(', ')}`);
+const insert = db.prepare(auditInsertSql(ROWS));
 // the batches' parameters made beforehand: only SQLite's work is timed
 const batches = Array.from({ length: 200 }, (_, b) => {
   const values: unknown[] = [];
@@ -69,8 +55,7 @@ while (Date.now() < end) {
 }
 const after = threadCpu();
 await checkpointer.stop();
-db.close();
-rmSync(dir, { recursive: true, force: true });
+remove();
 
 latencies.sort((a, b) => a - b);
 const rows = latencies.length * ROWS;
