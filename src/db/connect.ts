@@ -55,8 +55,10 @@ function connectSqlite(path: string, options: ConnectOptions): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const checkpointer = options.backgroundCheckpoints && !sqlite.memory ? SqliteCheckpointer.start(file, sqlite, options.backgroundCheckpoints) : null;
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // Kysely's SQLite driver runs one query at a time on its one connection: holding it holds every query
+  const hold = (work: () => Promise<void>) => kysely.connection().execute(work);
+  const checkpointer = options.backgroundCheckpoints && !sqlite.memory ? SqliteCheckpointer.start(file, sqlite, options.backgroundCheckpoints, hold) : null;
   return {
     kysely,
     dialect: 'sqlite',

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { connectDatabase } from './connect.js';
-import { sql } from './kysely.js';
+import { Kysely, SqliteDialect, sql } from './kysely.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -45,6 +45,44 @@ async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * The WAL's length in frames: `mxFrame` of the wal-index header, at byte 16 of the `-shm` file in
+ * native byte order (sqlite.org/walformat.html), read without taking any lock.
+ */
+function walFrames(file: string): number {
+  try {
+    return readFileSync(`${file}-shm`).readUInt32LE(16);
+  } catch {
+    return 0;
+  }
+}
+
+const ROW = 'z'.repeat(400);
+
+/**
+ * Commits 30-row INSERTs through `kysely` about every millisecond (the audit log's commits under
+ * the bench's load come every 1–2 ms), with a read-then-write transaction every tenth, until
+ * `done()`; returns how many commits it made and the longest WAL it saw.
+ */
+async function steadyCommits(kysely: Kysely<any>, file: string, done: (commits: number) => boolean): Promise<{ commits: number; largestWal: number }> {
+  let commits = 0;
+  let largestWal = 0;
+  while (!done(commits)) {
+    if (commits % 10 === 9) {
+      await kysely.transaction().execute(async (tx) => {
+        const row = await sql<{ n: number }>`select count(*) as n from t`.execute(tx);
+        await sql`insert into t (v) values (${`count ${row.rows[0]!.n}`})`.execute(tx);
+      });
+    } else {
+      await sql`insert into t (v) select ${ROW} from (values (1),(2),(3),(4),(5),(6),(7),(8),(9),(10),(11),(12),(13),(14),(15),(16),(17),(18),(19),(20),(21),(22),(23),(24),(25),(26),(27),(28),(29),(30))`.execute(kysely);
+    }
+    commits++;
+    largestWal = Math.max(largestWal, walFrames(file));
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  return { commits, largestWal };
 }
 
 describe('SqliteCheckpointer', () => {
@@ -119,5 +157,60 @@ describe('SqliteCheckpointer', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe('stopped, wal_autocheckpoint 1000\n');
     expect(run.status).toBe(0);
+  });
+
+  it('under a steady stream of commits, holds quiet moments so that the WAL starts over, where without them it grows to its bound; every query waits and none is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cks-ckpt-'));
+    dirs.push(dir);
+    const errors: string[] = [];
+    const open = async (name: string, restartWalPages: number) => {
+      const file = join(dir, name);
+      const db = await connectDatabase(file, { backgroundCheckpoints: { busyIntervalMs: 50, idleIntervalMs: 20, restartWalPages, maxWalPages: 3000, onError: (m) => errors.push(m) } });
+      await sql`create table t (id integer primary key, v text not null)`.execute(db.kysely);
+      return { file, db };
+    };
+    // without quiet moments (a bound never reached): checkpoints every 50 ms never catch up, and the WAL grows
+    const without = await open('without.sqlite', Number.MAX_SAFE_INTEGER);
+    const started = Date.now();
+    const grown = await steadyCommits(without.db.kysely, without.file, () => walFrames(without.file) >= 2000 || Date.now() - started > 10_000);
+    await without.db.close();
+    // with them, from 300 frames on: as many commits (1,000 at least), and the WAL stays short
+    const withQuiet = await open('with.sqlite', 300);
+    const kept = await steadyCommits(withQuiet.db.kysely, withQuiet.file, (n) => n >= Math.max(grown.commits, 1000));
+    const rows = await sql<{ n: number }>`select count(*) as n from t`.execute(withQuiet.db.kysely);
+    await withQuiet.db.close();
+    expect(errors).toEqual([]);
+    expect(grown.largestWal).toBeGreaterThanOrEqual(2000);
+    expect(kept.largestWal).toBeLessThan(1500);
+    // every commit is there: 30 rows, or one for each read-then-write transaction
+    const transactions = Math.floor(kept.commits / 10);
+    expect(rows.rows[0]!.n).toBe((kept.commits - transactions) * 30 + transactions);
+  });
+
+  it('asks for no quiet moment for a while when another connection keeps the WAL from starting over', async () => {
+    const { file, db: sqlite } = walDatabase();
+    const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+    let held = 0;
+    const checkpointer = SqliteCheckpointer.start(file, sqlite, { busyIntervalMs: 20, restartWalPages: 100 }, async (work) => {
+      await kysely.connection().execute(async () => {
+        held++;
+        await work();
+      });
+    });
+    // a reader of another connection on an old snapshot: no checkpoint can copy past it
+    const reader = new SQLite(file, { fileMustExist: true });
+    reader.prepare('begin').run();
+    reader.prepare('select count(*) from t').get();
+    const started = Date.now();
+    await steadyCommits(kysely, file, () => Date.now() - started > 1500);
+    const quietMoments = checkpointer.quietMoments;
+    reader.prepare('commit').run();
+    reader.close();
+    await checkpointer.stop();
+    await kysely.destroy();
+    // a tick every 20 ms would have asked some 70 times; one a second, and the first, at most 3
+    expect(quietMoments).toBeGreaterThanOrEqual(1);
+    expect(quietMoments).toBeLessThanOrEqual(3);
+    expect(held).toBe(quietMoments);
   });
 });
