@@ -13,7 +13,7 @@
  * PG_BENCH_URL: the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -22,10 +22,9 @@ import { parseArgs } from 'node:util';
 import type { Request } from 'autocannon';
 import { ROOT, rssBytes, spawnNode, waitForOutput, type Child } from './child-process.js';
 import { runLoad, type LoadResult } from './load.js';
-import { httpRequest } from './http-request.js';
 import { seedDatabase, type Caller } from './seed.js';
 import { buildService, freshServiceData, startService, type RunningService } from './service-under-test.js';
-import type { CannedAnswers } from './baseline-server.js';
+import { cannedAnswers, startBaseline, startFastify, type Target } from './comparison-servers.js';
 import {
   renderHttpReport,
   renderMemoryReport,
@@ -82,43 +81,10 @@ function describe(r: LoadResult): string {
   return `${formatRps(r.rps).padStart(7)} req/s  p50 ${formatMs(r.p50Ms)} ms  p99 ${formatMs(r.p99Ms)} ms  server CPU ${r.cpuUsPerRequest.toFixed(1)} µs/req`;
 }
 
-/** A server under load: where it listens and its process id (for its CPU time). */
-interface Target {
-  url: string;
-  pid: number;
-}
-
 async function measure(label: string, target: Target, requests: Request[], connections: number, durationS: number): Promise<LoadResult> {
   const r = await runLoad({ url: target.url, requests, connections, durationS, serverPid: target.pid });
   log(`  ${label.padEnd(44)} ${describe(r)}`);
   return r;
-}
-
-/** Reads one answer of each kind from the service: the baseline serves these bytes. */
-async function cannedAnswers(service: RunningService, cases: Array<{ method: string; path: string; caller: Caller }>): Promise<CannedAnswers> {
-  const answers: CannedAnswers = {};
-  for (const c of cases) {
-    const res = await httpRequest(c.method, service.url + c.path, { host: c.caller.host, authorization: `Bearer ${c.caller.token}` });
-    if (res.status !== 200) throw new Error(`${c.method} ${c.path} (Host ${c.caller.host}) answered ${res.status}: ${res.body.slice(0, 300)}`);
-    answers[`${c.method} ${c.caller.host} ${c.path}`] = { status: 200, contentType: res.contentType, body: res.body };
-  }
-  return answers;
-}
-
-async function startBaseline(answers: CannedAnswers, dir: string): Promise<Target & { child: Child }> {
-  const file = join(dir, 'answers.json');
-  writeFileSync(file, JSON.stringify(answers));
-  const child = spawnNode(['--import', 'tsx', 'bench/baseline-server.ts', file]);
-  const m = await waitForOutput(child, /baseline listening on (http:\/\/\S+)/);
-  return { url: m[1]!, child, pid: child.process.pid! };
-}
-
-async function startFastify(answers: CannedAnswers, dir: string, floor: boolean): Promise<Target & { child: Child }> {
-  const file = join(dir, 'answers.json');
-  writeFileSync(file, JSON.stringify(answers));
-  const child = spawnNode(['--import', 'tsx', 'bench/fastify-minimal-server.ts', file, ...(floor ? ['--floor'] : [])]);
-  const m = await waitForOutput(child, /fastify-minimal listening on (http:\/\/\S+)/);
-  return { url: m[1]!, child, pid: child.process.pid! };
 }
 
 async function startDouble(partnerId: string, adminSecret: string, userSecret: string): Promise<Target & { child: Child }> {
@@ -227,7 +193,7 @@ async function httpBenchmark(): Promise<void> {
     const warn = await startService(data, GET_PATH, probe, { env: { LOG_LEVEL: 'warn' } });
     children.push(warn.child);
     const scenarios = SCENARIOS.filter((s) => ONLY.has(s.id));
-    const answers = await cannedAnswers(service, [
+    const answers = await cannedAnswers(service.url, [
       ...SCENARIOS.map((s) => ({ method: s.method, path: s.path, caller: callers[0]! })),
       { method: 'POST', path: POST_PATH, caller: remoteCaller },
     ]);

@@ -58,6 +58,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** the service's stdout (its log lines) goes to this file; default: the data directory's `service-<n>.log` */
   logFile?: string;
+  /** the compiled service's entry point, relative to the repository (default `dist/server.js`) */
+  entry?: string;
 }
 
 let started = 0;
@@ -71,7 +73,7 @@ export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'
  */
 export async function startService(data: ServiceData, probePath: string, probeHeaders: Record<string, string>, options: StartOptions = {}): Promise<RunningService> {
   const port = await freePort();
-  const args = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), ...SERVICE_NODE_FLAGS, 'dist/server.js'];
+  const args = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), ...SERVICE_NODE_FLAGS, options.entry ?? 'dist/server.js'];
   const logFile = options.logFile ?? join(data.dataDir, `service-${++started}.log`);
   const fd = openSync(logFile, 'a');
   const child = spawnNode(args, { ...data.env, ...options.env, HOST: '127.0.0.1', PORT: String(port) }, fd);

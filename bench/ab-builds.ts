@@ -1,0 +1,79 @@
+/**
+ * Two or more builds of the service side by side, in alternation, beside the bare server:
+ * `node --import tsx bench/ab-builds.ts <get|post|upload> <rounds> <seconds> <dist dir>…`.
+ * Build the variant first (`npx tsc -p tsconfig.build.json --outDir dist-b`); the dist
+ * directories must sit in the repository (they import its node_modules). Every build runs over
+ * one seeded database at LOG_LEVEL=info (LOG_LEVEL overrides), 50 connections; each round loads
+ * the bare server, then each build, for `seconds`. Prints per round each server's CPU µs per
+ * request (its main thread's and the other threads', from /proc) and p99, then per build the
+ * median CPU, the median CPU ratio to the bare server and the median p99 ÷ bare p99. On a machine
+ * whose speed drifts, alternating like this is what tells a change of a few µs from the drift
+ * (docs/benchmarks.md, ninth round).
+ */
+import { readFileSync } from 'node:fs';
+import { seedDatabase } from './seed.js';
+import { freshServiceData, startService } from './service-under-test.js';
+import { cannedAnswers, startBaseline } from './comparison-servers.js';
+import { runLoad } from './load.js';
+import { median } from './stats.js';
+
+const PATHS: Record<string, string> = {
+  get: '/api/v1/services/kaltura',
+  post: '/api/v1/services/kaltura_session',
+  upload: '/api/v1/services/kaltura_session?include_upload_config=1',
+};
+const [kind = '', roundsArg = '', secondsArg = '', ...builds] = process.argv.slice(2);
+const path = PATHS[kind];
+const rounds = Number(roundsArg);
+const seconds = Number(secondsArg);
+if (path === undefined || !(rounds > 0) || !(seconds > 0) || builds.length === 0) {
+  throw new Error('usage: ab-builds.ts <get|post|upload> <rounds> <seconds> <dist dir>…');
+}
+const method = kind === 'get' ? 'GET' : 'POST';
+
+/** CPU ms of a process's main thread (clock ticks of 10 ms). */
+function mainThreadMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+const data = freshServiceData();
+const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
+const requests = seeded.callers.map((c) => ({ method, path, headers: { host: c.host, authorization: `Bearer ${c.token}` } }));
+const env = { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
+const services = [];
+for (const dir of builds) services.push({ name: dir, ...(await startService(data, PATHS['get']!, requests[0]!.headers, { env, entry: `${dir}/server.js` })) });
+// every caller's answer has the same length; the baseline answers each as the first
+const first = await cannedAnswers(services[0]!.url, [{ method, path, caller: seeded.callers[0]! }]);
+const answer = Object.values(first)[0]!;
+const baseline = await startBaseline(Object.fromEntries(seeded.callers.map((c) => [`${method} ${c.host} ${path}`, answer])), data.dataDir);
+const targets = [{ name: 'bare', url: baseline.url, pid: baseline.pid }, ...services];
+const cpu = new Map<string, number[]>();
+const p99 = new Map<string, number[]>();
+try {
+  for (const t of targets) await runLoad({ url: t.url, requests, connections: 50, durationS: 2 });
+  for (let r = 1; r <= rounds; r++) {
+    const line: string[] = [];
+    for (const t of targets) {
+      const mainBefore = mainThreadMs(t.pid);
+      const x = await runLoad({ url: t.url, requests, connections: 50, durationS: seconds, serverPid: t.pid });
+      const mainUs = ((mainThreadMs(t.pid) - mainBefore) * 1000) / x.total;
+      cpu.set(t.name, [...(cpu.get(t.name) ?? []), x.cpuUsPerRequest]);
+      p99.set(t.name, [...(p99.get(t.name) ?? []), x.p99Ms]);
+      line.push(`${t.name} ${x.cpuUsPerRequest.toFixed(1)} µs (main ${mainUs.toFixed(1)}, other threads ${(x.cpuUsPerRequest - mainUs).toFixed(1)}), p99 ${x.p99Ms.toFixed(2)} ms`);
+    }
+    process.stdout.write(`round ${r}: ${line.join(' | ')}\n`);
+  }
+  const bare = cpu.get('bare')!;
+  const bareP99 = p99.get('bare')!;
+  for (const s of services) {
+    const c = cpu.get(s.name)!;
+    const ratios = bare.map((b, i) => b / c[i]!);
+    const p99Ratios = p99.get(s.name)!.map((p, i) => p / bareP99[i]!);
+    process.stdout.write(`${s.name}: median ${median(c).toFixed(1)} µs per request, CPU ratio median ${median(ratios).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(' ')}), p99 ÷ bare p99 median ${median(p99Ratios).toFixed(2)}\n`);
+  }
+} finally {
+  await baseline.child.stop();
+  for (const s of services) await s.child.stop();
+  data.remove();
+}
