@@ -45,7 +45,7 @@ const hold = async (work: () => Promise<void>): Promise<void> => {
     release();
   }
 };
-const checkpointer = SqliteCheckpointer.start(file, db, { busyIntervalMs, restartWalPages }, restartWalPages > 0 ? hold : undefined);
+const checkpointer = SqliteCheckpointer.start(file, db, { busyIntervalMs, fallbackIntervalMs: busyIntervalMs, restartWalPages }, restartWalPages > 0 ? hold : undefined);
 const insert = db.prepare(auditInsertSql(ROWS));
 // the batches' parameters made beforehand: only SQLite's work is timed
 const batches = Array.from({ length: 200 }, (_, b) => {

@@ -25,7 +25,8 @@
  * checkpoint did, and a main-connection transaction that had read was then refused at once,
  * without its busy handler). When another connection keeps the WAL from starting over (another
  * process writing, a backup reading an older snapshot), the worker asks for no quiet moment for a
- * second.
+ * second, and checkpoints every 5 ms meanwhile, as it did before (small checkpoints often catch up);
+ * so does a worker started without a `hold`.
  *
  * The main connection's own automatic checkpoint stays on as the last bound, at `maxWalPages`.
  */
@@ -33,10 +34,15 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 
 export interface CheckpointerOptions {
-  /** how soon the worker checkpoints again while commits go on (ms) */
+  /** how soon the worker checkpoints again while commits go on, with quiet moments (ms) */
   busyIntervalMs?: number;
   /** how soon it looks again when nothing was committed since its last look (ms) */
   idleIntervalMs?: number;
+  /**
+   * how soon it checkpoints again while commits go on and quiet moments cannot help: without a
+   * `hold`, or while another connection keeps the WAL from starting over (ms)
+   */
+  fallbackIntervalMs?: number;
   /**
    * WAL length (frames) from which the worker, when commits kept a checkpoint from copying
    * everything, asks for a quiet moment to copy the rest, so that the WAL starts over; only with
@@ -58,6 +64,7 @@ export interface PragmaConnection {
 
 export const DEFAULT_BUSY_INTERVAL_MS = 50;
 export const DEFAULT_IDLE_INTERVAL_MS = 200;
+export const DEFAULT_FALLBACK_INTERVAL_MS = 5;
 export const DEFAULT_RESTART_WAL_PAGES = 2_000;
 export const DEFAULT_MAX_QUIET_MS = 50;
 /** how long the worker asks for no quiet moment after one that did not let the WAL start over (ms) */
@@ -123,9 +130,6 @@ function tick() {
   const state = checkpoint();
   let delay = workerData.idleMs;
   if (state !== undefined) {
-    // the WAL changed since the last look: commits are going on, so look again soon
-    if (state.log !== lastLog) delay = workerData.busyMs;
-    lastLog = state.log;
     if (afterQuiet !== undefined) {
       // Commits came since the last quiet moment, but the WAL did not start over: another
       // connection (another process's, a backup's) writes, or reads an older snapshot. Quiet
@@ -133,9 +137,14 @@ function tick() {
       if (afterQuiet.salt !== -1 && walSalt() === afterQuiet.salt && state.log > afterQuiet.log) noQuietUntil = Date.now() + workerData.quietBackoffMs;
       afterQuiet = undefined;
     }
+    // The WAL changed since the last look: commits are going on, so look again soon; sooner when
+    // quiet moments cannot help (as before they existed: small checkpoints often catch up).
+    const quietHelps = workerData.quiet && Date.now() >= noQuietUntil;
+    if (state.log !== lastLog) delay = quietHelps ? workerData.busyMs : workerData.fallbackMs;
+    lastLog = state.log;
     // This checkpoint copied every frame there was when it began; a long WAL means commits kept
     // coming meanwhile, so it never starts over. The rest is copied in a quiet moment.
-    if (workerData.quiet && state.log >= workerData.restartPages && Date.now() >= noQuietUntil) {
+    if (quietHelps && state.log >= workerData.restartPages) {
       parentPort.postMessage({ quiet: true });
       return; // the next tick comes after the quiet moment
     }
@@ -201,6 +210,7 @@ export class SqliteCheckpointer {
         file,
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         busyMs: options.busyIntervalMs ?? DEFAULT_BUSY_INTERVAL_MS,
+        fallbackMs: options.fallbackIntervalMs ?? DEFAULT_FALLBACK_INTERVAL_MS,
         idleMs: options.idleIntervalMs ?? DEFAULT_IDLE_INTERVAL_MS,
         quiet: hold !== undefined,
         restartPages: options.restartWalPages ?? DEFAULT_RESTART_WAL_PAGES,
