@@ -10,11 +10,11 @@
  * whose speed drifts, alternating like this is what tells a change of a few µs from the drift
  * (docs/benchmarks.md, ninth round).
  */
-import { readFileSync } from 'node:fs';
 import { seedDatabase } from './seed.js';
 import { freshServiceData, startService } from './service-under-test.js';
 import { cannedAnswers, startBaseline } from './comparison-servers.js';
 import { runLoad } from './load.js';
+import { statCpuMs } from './child-process.js';
 import { median } from './stats.js';
 
 const PATHS: Record<string, string> = {
@@ -31,11 +31,8 @@ if (path === undefined || !(rounds > 0) || !(seconds > 0) || builds.length === 0
 }
 const method = kind === 'get' ? 'GET' : 'POST';
 
-/** CPU ms of a process's main thread (clock ticks of 10 ms). */
-function mainThreadMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
+/** CPU ms of a process's main thread. */
+const mainThreadMs = (pid: number): number => statCpuMs(`/proc/${pid}/task/${pid}/stat`);
 
 const data = freshServiceData();
 const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });

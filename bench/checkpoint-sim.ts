@@ -8,10 +8,11 @@
  * threshold of 0 holds no quiet moment (the worker as it was before the ninth round).
  * Usage: node --import tsx bench/checkpoint-sim.ts [busy ms] [seconds] [restart WAL pages]
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { auditInsertSql, openMigratedSqlite } from './migrated-sqlite.js';
 import { SqliteCheckpointer } from '../src/db/sqlite-checkpointer.js';
+import { statCpuMs } from './child-process.js';
 
 const busyIntervalMs = Number(process.argv[2] ?? 5);
 const seconds = Number(process.argv[3] ?? 8);
@@ -23,9 +24,7 @@ function threadCpu(): { main: number; others: number } {
   let main = 0;
   let others = 0;
   for (const tid of readdirSync('/proc/self/task')) {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    const ms = (Number(f[11]) + Number(f[12])) * 10;
+    const ms = statCpuMs(`/proc/self/task/${tid}/stat`);
     if (tid === String(process.pid)) main += ms;
     else others += ms;
   }

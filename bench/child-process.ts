@@ -111,6 +111,17 @@ export async function waitForHttp(url: string, headers: Record<string, string>, 
   throw new Error(`${url} did not answer 200 in time (last: ${last.slice(0, 300)}):\n${child.output().slice(-4000)}`);
 }
 
+/**
+ * User + system CPU time in milliseconds from a Linux `stat` file: `/proc/<pid>/stat` for a
+ * process, `/proc/<pid>/task/<tid>/stat` for one of its threads (clock ticks of 10 ms).
+ */
+export function statCpuMs(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
+  // the name in parentheses may hold spaces and parentheses: the fields start after the last ") "
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** The resident set size of a process, in bytes (Linux /proc). */
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -4,8 +4,8 @@
  * from every response's own time (autocannon's histogram keeps whole milliseconds only), and the
  * server's CPU time per request from /proc, which other processes on the machine do not skew.
  */
-import { readFileSync } from 'node:fs';
 import autocannon, { type Request } from 'autocannon';
+import { statCpuMs } from './child-process.js';
 
 /** What to send: one request, or a list each connection walks through in turn. */
 export interface LoadSpec {
@@ -31,10 +31,9 @@ export interface LoadResult {
   cpuUsPerRequest: number;
 }
 
-/** User + system CPU time of a process in milliseconds (Linux /proc, clock ticks of 10 ms). */
+/** User + system CPU time of a process in milliseconds. */
 function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return statCpuMs(`/proc/${pid}/stat`);
 }
 
 /** The `q` quantile (0..1) of ascending `sorted` values (nearest rank). */

@@ -76,7 +76,7 @@ async function steadyCommits(kysely: Kysely<any>, file: string, done: (commits: 
         await sql`insert into t (v) values (${`count ${row.rows[0]!.n}`})`.execute(tx);
       });
     } else {
-      await sql`insert into t (v) select ${ROW} from (values (1),(2),(3),(4),(5),(6),(7),(8),(9),(10),(11),(12),(13),(14),(15),(16),(17),(18),(19),(20),(21),(22),(23),(24),(25),(26),(27),(28),(29),(30))`.execute(kysely);
+      await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 30) insert into t (v) select ${ROW} from n`.execute(kysely);
     }
     commits++;
     largestWal = Math.max(largestWal, walFrames(file));
