@@ -2,7 +2,9 @@
  * Two or more builds of the service side by side, in alternation, beside the bare server:
  * `node --import tsx bench/ab-builds.ts <get|post|upload> <rounds> <seconds> <dist dir>…`.
  * Build the variant first (`npx tsc -p tsconfig.build.json --outDir dist-b`); the dist
- * directories must sit in the repository (they import its node_modules). Every build runs over
+ * directories must sit in the repository (they import its node_modules). A build given as
+ * `<dist dir>=<flags>` runs with those Node flags (comma-separated; `dist=` for none) instead of
+ * `npm start`'s, so one build can be compared with itself under other V8 settings. Every build runs over
  * one seeded database at LOG_LEVEL=info (LOG_LEVEL overrides), 50 connections; each round loads
  * the bare server, then each build, for `seconds`. Prints per round each server's CPU µs per
  * request (its main thread's and the other threads', from /proc) and p99, then per build the
@@ -27,7 +29,7 @@ const path = PATHS[kind];
 const rounds = Number(roundsArg);
 const seconds = Number(secondsArg);
 if (path === undefined || !(rounds > 0) || !(seconds > 0) || builds.length === 0) {
-  throw new Error('usage: ab-builds.ts <get|post|upload> <rounds> <seconds> <dist dir>…');
+  throw new Error('usage: ab-builds.ts <get|post|upload> <rounds> <seconds> <dist dir>[=<node flags>]…');
 }
 const method = kind === 'get' ? 'GET' : 'POST';
 
@@ -39,7 +41,13 @@ const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
 const requests = seeded.callers.map((c) => ({ method, path, headers: { host: c.host, authorization: `Bearer ${c.token}` } }));
 const env = { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
 const services = [];
-for (const dir of builds) services.push({ name: dir, ...(await startService(data, PATHS['get']!, requests[0]!.headers, { env, entry: `${dir}/server.js` })) });
+for (const spec of builds) {
+  // `<dist dir>` or `<dist dir>=<Node flags, comma-separated>` (instead of npm start's)
+  const at = spec.indexOf('=');
+  const dir = at < 0 ? spec : spec.slice(0, at);
+  const nodeFlags = at < 0 ? undefined : spec.slice(at + 1).split(',').filter((f) => f !== '');
+  services.push({ name: spec, ...(await startService(data, PATHS['get']!, requests[0]!.headers, { env, entry: `${dir}/server.js`, ...(nodeFlags ? { nodeFlags } : {}) })) });
+}
 // every caller's answer has the same length; the baseline answers each as the first
 const first = await cannedAnswers(services[0]!.url, [{ method, path, caller: seeded.callers[0]! }]);
 const answer = Object.values(first)[0]!;

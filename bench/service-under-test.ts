@@ -60,6 +60,8 @@ export interface StartOptions {
   logFile?: string;
   /** the compiled service's entry point, relative to the repository (default `dist/server.js`) */
   entry?: string;
+  /** Node's flags for the service instead of {@link SERVICE_NODE_FLAGS} */
+  nodeFlags?: readonly string[];
 }
 
 let started = 0;
@@ -73,7 +75,7 @@ export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'
  */
 export async function startService(data: ServiceData, probePath: string, probeHeaders: Record<string, string>, options: StartOptions = {}): Promise<RunningService> {
   const port = await freePort();
-  const args = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), ...SERVICE_NODE_FLAGS, options.entry ?? 'dist/server.js'];
+  const args = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), ...(options.nodeFlags ?? SERVICE_NODE_FLAGS), options.entry ?? 'dist/server.js'];
   const logFile = options.logFile ?? join(data.dataDir, `service-${++started}.log`);
   const fd = openSync(logFile, 'a');
   const child = spawnNode(args, { ...data.env, ...options.env, HOST: '127.0.0.1', PORT: String(port) }, fd);
