@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { LoadResult } from './load.js';
+import { SERVICE_NODE_FLAGS } from './service-under-test.js';
 import { formatMiB, formatMs, formatRatio, formatRps, median, ratio } from './stats.js';
 
 /** Where and how a run happened. */
@@ -198,7 +199,7 @@ export function renderHttpReport(r: HttpReport): string {
     'bodies with no framework, authentication or database; Fastify alone answering the same bytes',
     '(`bench/fastify-minimal-server.ts`); the "floor", Fastify plus the work every request owes: the',
     'token\'s HMAC-SHA256, a request id and the same four response headers (`… --floor`); and the',
-    'compiled service (`node dist/server.js`, `NODE_ENV=production`, SQLite in a temporary `DATA_DIR`,',
+    `compiled service as \`npm start\` runs it (\`node ${SERVICE_NODE_FLAGS.join(' ')} dist/server.js\`, \`NODE_ENV=production\`, SQLite in a temporary \`DATA_DIR\`,`,
     'request metrics and rate limits on, limits set to 1,000,000 per window so they count but never',
     'refuse) at its default `LOG_LEVEL=info` (one access-log line per request, to a file) and at',
     '`LOG_LEVEL=warn`. autocannon runs in the bench process, each server in its own process;',

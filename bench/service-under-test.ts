@@ -67,7 +67,7 @@ export interface StartOptions {
 let started = 0;
 
 /** Node's flags for the service, as `npm start` (package.json) and docs/deployment.md run it. */
-export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32', '--single-threaded-gc'];
 
 /**
  * Starts `node dist/server.js` over `data` and waits until `probePath` answers 200 with

@@ -35,6 +35,18 @@ function useSharedAcceptUnlessSet(): void {
   if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_NONE;
 }
 
+/**
+ * The workers' Node flags: the primary's own, and `--single-threaded-gc` unless the primary was
+ * started with a choice about it (`--no-single-threaded-gc`, `--single-threaded`). V8's parallel
+ * and concurrent collector threads cost a worker more CPU than they save when its cores are busy
+ * serving, as they are with a worker per core: 1–3 µs per request here (docs/benchmarks.md, tenth
+ * round). `npm start` passes the same flag; Node does not take it from NODE_OPTIONS, so it is set here.
+ */
+export function workerExecArgv(primary: readonly string[]): string[] {
+  const chosen = primary.some((a) => /^--(no-)?single[-_]threaded([-_]gc)?$/.test(a));
+  return chosen ? [...primary] : [...primary, '--single-threaded-gc'];
+}
+
 /** Runs the primary until a stop signal has drained every worker; resolves with the exit code. */
 export async function runClusterPrimary(config: Config, options: ClusterOptions): Promise<number> {
   const log = (m: string) => options.log(`canvas-kaltura primary ${process.pid}: ${m}\n`);
@@ -48,6 +60,7 @@ export async function runClusterPrimary(config: Config, options: ClusterOptions)
   }
 
   useSharedAcceptUnlessSet();
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv) });
   const graceMs = options.graceMs ?? 15_000;
   const env = { PORT: String(config.port), HOST: config.host, CANVAS_KALTURA_WORKER: '1' };
   const startedAt = new Map<Worker, number>();

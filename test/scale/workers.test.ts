@@ -3,7 +3,7 @@
  * printed), two workers share one port and answer, a killed worker is replaced, SIGHUP replaces
  * every worker one at a time, SIGTERM drains them and the primary exits 0.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,9 @@ describe('serve --workers', () => {
       const token = tokens[0]![1]!;
       const ok = async () => (await call(`${svc.url}/api/v1/services/kaltura`, { token })).status === 200;
       for (let i = 0; i < 6; i++) expect(await ok()).toBe(true);
+      // the workers run with the primary's Node flags and a single-threaded collector
+      for (const pid of listening()) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--single-threaded-gc');
+      expect(readFileSync(`/proc/${svc.child.pid}/cmdline`, 'utf8').split('\0')).not.toContain('--single-threaded-gc');
 
       // a crashed worker is replaced
       const [first, second] = listening();
