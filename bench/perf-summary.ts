@@ -67,7 +67,9 @@ const checkpointThreads = new Set(all.filter((s) => s.tid !== opts.main && s.fra
 const counts = new Map<string, number>();
 for (const s of all) {
   const main = s.tid === opts.main;
-  const part = checkpointThreads.has(s.tid) ? CHECKPOINT_THREAD : RULES.find((r) => r.main === main && s.frames.some((f) => r.frames.some((m) => f.includes(m))))!.part;
+  // a sample perf could not unwind at all (no frame) goes to its thread's catch-all rule
+  const rule = RULES.find((r) => r.main === main && (s.frames.length === 0 ? r.frames.includes('') : s.frames.some((f) => r.frames.some((m) => f.includes(m)))));
+  const part = checkpointThreads.has(s.tid) ? CHECKPOINT_THREAD : rule!.part;
   counts.set(part, (counts.get(part) ?? 0) + 1);
 }
 const perRequest = opts['per-request'] === undefined ? null : Number(opts['per-request']);
