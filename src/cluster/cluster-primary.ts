@@ -39,7 +39,7 @@ function useSharedAcceptUnlessSet(): void {
  * The workers' Node flags: the primary's own, and `--single-threaded-gc` unless the primary was
  * started with a choice about it (`--no-single-threaded-gc`, `--single-threaded`). V8's parallel
  * and concurrent collector threads cost a worker more CPU than they save when its cores are busy
- * serving, as they are with a worker per core: 0.5–3 µs per request here (docs/benchmarks.md, tenth
+ * serving, as they are with a worker per core: up to 3 µs per request (docs/benchmarks.md, tenth
  * round). `npm start` passes the same flag; Node does not take it from NODE_OPTIONS, so it is set here.
  */
 export function workerExecArgv(primary: readonly string[]): string[] {
