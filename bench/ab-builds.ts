@@ -1,6 +1,7 @@
 /**
  * Two or more builds of the service side by side, in alternation, beside the bare server:
- * `node --import tsx bench/ab-builds.ts <get|post|upload> <rounds> <seconds> <dist dir>…`.
+ * `node --import tsx bench/ab-builds.ts <scenario id> <rounds> <seconds> <dist dir>…` (ids of
+ * bench/scenarios.ts: get, post, upload, media).
  * Build the variant first (`npx tsc -p tsconfig.build.json --outDir dist-b`); the dist
  * directories must sit in the repository (they import its node_modules). A build given as
  * `<dist dir>=<flags>` runs with those Node flags (comma-separated; `dist=` for none) instead of
@@ -18,20 +19,16 @@ import { cannedAnswers, startBaseline } from './comparison-servers.js';
 import { runLoad } from './load.js';
 import { statCpuMs } from './child-process.js';
 import { median } from './stats.js';
+import { SCENARIOS } from './scenarios.js';
 
-const PATHS: Record<string, string> = {
-  get: '/api/v1/services/kaltura',
-  post: '/api/v1/services/kaltura_session',
-  upload: '/api/v1/services/kaltura_session?include_upload_config=1',
-};
 const [kind = '', roundsArg = '', secondsArg = '', ...builds] = process.argv.slice(2);
-const path = PATHS[kind];
+const scenario = SCENARIOS.find((s) => s.id === kind);
 const rounds = Number(roundsArg);
 const seconds = Number(secondsArg);
-if (path === undefined || !(rounds > 0) || !(seconds > 0) || builds.length === 0) {
-  throw new Error('usage: ab-builds.ts <get|post|upload> <rounds> <seconds> <dist dir>[=<node flags>]…');
+if (scenario === undefined || !(rounds > 0) || !(seconds > 0) || builds.length === 0) {
+  throw new Error(`usage: ab-builds.ts <${SCENARIOS.map((s) => s.id).join('|')}> <rounds> <seconds> <dist dir>[=<node flags>]…`);
 }
-const method = kind === 'get' ? 'GET' : 'POST';
+const { method, path } = scenario;
 
 /** CPU ms of a process's main thread. */
 const mainThreadMs = (pid: number): number => statCpuMs(`/proc/${pid}/task/${pid}/stat`);
@@ -46,7 +43,7 @@ for (const spec of builds) {
   const at = spec.indexOf('=');
   const dir = at < 0 ? spec : spec.slice(0, at);
   const nodeFlags = at < 0 ? undefined : spec.slice(at + 1).split(',').filter((f) => f !== '');
-  services.push({ name: spec, ...(await startService(data, PATHS['get']!, requests[0]!.headers, { env, entry: `${dir}/server.js`, ...(nodeFlags ? { nodeFlags } : {}) })) });
+  services.push({ name: spec, ...(await startService(data, '/api/v1/services/kaltura', requests[0]!.headers, { env, entry: `${dir}/server.js`, ...(nodeFlags ? { nodeFlags } : {}) })) });
 }
 // every caller's answer has the same length; the baseline answers each as the first
 const first = await cannedAnswers(services[0]!.url, [{ method, path, caller: seeded.callers[0]! }]);

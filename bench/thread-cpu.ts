@@ -1,34 +1,29 @@
 /**
  * Where a service process's CPU goes by thread (main JavaScript thread, V8's GC and compiler
- * helpers, libuv's pool) under load: `node --import tsx bench/thread-cpu.ts [get|post|upload] [seconds]`.
+ * helpers, libuv's pool) under load: `node --import tsx bench/thread-cpu.ts [get|post|upload|media] [seconds]`.
  * A `--cpu-prof` profile sees only the main thread; this shows what it leaves out.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { seedDatabase } from './seed.js';
 import { freshServiceData, startService } from './service-under-test.js';
 import { runLoad } from './load.js';
+import { statCpuMs } from './child-process.js';
+import { SCENARIOS } from './scenarios.js';
 
 const kind = process.argv[2] ?? 'get';
 const seconds = Number(process.argv[3] ?? 6);
-const PATHS: Record<string, string> = {
-  get: '/api/v1/services/kaltura',
-  post: '/api/v1/services/kaltura_session',
-  upload: '/api/v1/services/kaltura_session?include_upload_config=1',
-};
-const path = PATHS[kind];
-if (path === undefined) throw new Error(`usage: thread-cpu.ts [get|post|upload] [seconds], not ${kind}`);
-const method = kind === 'get' ? 'GET' : 'POST';
+const scenario = SCENARIOS.find((s) => s.id === kind);
+if (scenario === undefined) throw new Error(`usage: thread-cpu.ts [${SCENARIOS.map((s) => s.id).join('|')}] [seconds], not ${kind}`);
+const { method, path } = scenario;
 
 /** CPU ms per thread name (threads of one name summed). */
 function threads(pid: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
       const key = tid === String(pid) ? 'main (JavaScript)' : name.replace(/\d+$/, 'N');
-      out.set(key, (out.get(key) ?? 0) + (Number(f[11]) + Number(f[12])) * 10);
+      out.set(key, (out.get(key) ?? 0) + statCpuMs(`/proc/${pid}/task/${tid}/stat`));
     } catch {
       // the thread ended
     }
