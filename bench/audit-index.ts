@@ -12,10 +12,8 @@
  * Usage: node --import tsx bench/audit-index.ts
  */
 import type SQLite from 'better-sqlite3';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { auditInsertSql, openMigratedSqlite, type MigratedSqlite } from './migrated-sqlite.js';
+import { AUDIT_ROWS_PER_INSERT, auditBatches, auditInsertSql, auditRow, cpuPerAuditRow, openMigratedSqlite, type MigratedSqlite } from './migrated-sqlite.js';
 
-const ROWS_PER_INSERT = 37;
 const ALTERNATIVE = `drop index kaltura_sessions_user; drop index kaltura_sessions_account_time;
   create index kaltura_sessions_account_time on kaltura_sessions (account_id, created_at, user_id)`;
 const SCHEMAS: Record<string, string> = { migrated: '', alternative: ALTERNATIVE };
@@ -27,23 +25,12 @@ async function database(change: string): Promise<MigratedSqlite> {
   return opened;
 }
 
-/** One audit row's parameters, in AUDIT_COLUMNS order (bench/migrated-sqlite.ts). */
-function row(at: number, accountId: number, userId: number, mode = 'local'): unknown[] {
-  const t = new Date(at).toISOString();
-  return [t, accountId, userId, null, `uid_${userId}`, mode, t, 'edit:*,list:*', randomBytes(6).toString('base64'), '127.0.0.1', randomUUID()];
-}
-
 /** CPU µs per row of `batches` 37-row INSERTs with `users` distinct users, after a warm-up. */
 async function insertCost(change: string, users: number, batches = 6000): Promise<number> {
   const { db, remove } = await database(change);
   try {
-    const insert = db.prepare(auditInsertSql(ROWS_PER_INSERT));
-    const made = Array.from({ length: 300 }, (_, b) => Array.from({ length: ROWS_PER_INSERT }, () => row(Date.now() + b, 1, 1 + Math.floor(Math.random() * users))).flat());
-    for (let i = 0; i < 2000; i++) insert.run(made[i % made.length]!);
-    const before = process.cpuUsage();
-    for (let i = 0; i < batches; i++) insert.run(made[i % made.length]!);
-    const used = process.cpuUsage(before);
-    return (used.user + used.system) / (batches * ROWS_PER_INSERT);
+    const insert = db.prepare(auditInsertSql(AUDIT_ROWS_PER_INSERT));
+    return cpuPerAuditRow((p) => insert.run(p), auditBatches(users), batches);
   } finally {
     remove();
   }
@@ -87,7 +74,7 @@ for (const [name, change] of Object.entries(SCHEMAS)) {
     db.transaction(() => {
       for (let i = 0; i < rows; i++) {
         const account = Math.random() < 0.7 ? 1 : 2 + Math.floor(Math.random() * 3);
-        insert.run(row(start + Math.floor((i / rows) * 60 * 86_400_000), account, 1 + Math.floor(Math.random() * 5000), Math.random() < 0.8 ? 'local' : 'remote'));
+        insert.run(auditRow(start + Math.floor((i / rows) * 60 * 86_400_000), account, 1 + Math.floor(Math.random() * 5000), Math.random() < 0.8 ? 'local' : 'remote'));
       }
     })();
     db.exec('analyze');

@@ -1,6 +1,7 @@
 /**
  * Where a service process's CPU goes by thread (main JavaScript thread, V8's GC and compiler
- * helpers, libuv's pool) under load: `node --import tsx bench/thread-cpu.ts [get|post|upload|media] [seconds]`.
+ * helpers, libuv's pool) under load:
+ * `node --import tsx bench/thread-cpu.ts [get|post|upload|media] [seconds] [connections, default 50]`.
  * A `--cpu-prof` profile sees only the main thread; this shows what it leaves out.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -12,8 +13,9 @@ import { SCENARIOS } from './scenarios.js';
 
 const kind = process.argv[2] ?? 'get';
 const seconds = Number(process.argv[3] ?? 6);
+const connections = Number(process.argv[4] ?? 50);
 const scenario = SCENARIOS.find((s) => s.id === kind);
-if (scenario === undefined) throw new Error(`usage: thread-cpu.ts [${SCENARIOS.map((s) => s.id).join('|')}] [seconds], not ${kind}`);
+if (scenario === undefined) throw new Error(`usage: thread-cpu.ts [${SCENARIOS.map((s) => s.id).join('|')}] [seconds] [connections], not ${kind}`);
 const { method, path } = scenario;
 
 /** CPU ms per thread name (threads of one name summed). */
@@ -36,9 +38,9 @@ const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
 const requests = seeded.callers.map((c) => ({ method, path, headers: { host: c.host, authorization: `Bearer ${c.token}` } }));
 const service = await startService(data, '/api/v1/services/kaltura', requests[0]!.headers, { env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' } });
 try {
-  await runLoad({ url: service.url, requests, connections: 50, durationS: 3 });
+  await runLoad({ url: service.url, requests, connections, durationS: 3 });
   const before = threads(service.pid);
-  const r = await runLoad({ url: service.url, requests, connections: 50, durationS: seconds, serverPid: service.pid });
+  const r = await runLoad({ url: service.url, requests, connections, durationS: seconds, serverPid: service.pid });
   const after = threads(service.pid);
   process.stdout.write(`${method} ${path}: ${Math.round(r.rps)} req/s, ${r.cpuUsPerRequest.toFixed(1)} µs CPU per request\n`);
   for (const [name, ms] of [...after.entries()].sort((a, b) => b[1] - a[1])) {
