@@ -15,7 +15,7 @@ const kind = process.argv[2] ?? 'get';
 const seconds = Number(process.argv[3] ?? 6);
 const connections = Number(process.argv[4] ?? 50);
 const scenario = SCENARIOS.find((s) => s.id === kind);
-if (scenario === undefined) throw new Error(`usage: thread-cpu.ts [${SCENARIOS.map((s) => s.id).join('|')}] [seconds] [connections], not ${kind}`);
+if (scenario === undefined || !(seconds > 0) || !Number.isInteger(connections) || connections < 1) throw new Error(`usage: thread-cpu.ts [${SCENARIOS.map((s) => s.id).join('|')}] [seconds] [connections], not ${process.argv.slice(2).join(' ')}`);
 const { method, path } = scenario;
 
 /** CPU ms per thread name (threads of one name summed). */
