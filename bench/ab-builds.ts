@@ -13,7 +13,7 @@
  * whose speed drifts, alternating like this is what tells a change of a few µs from the drift
  * (docs/benchmarks.md, ninth round).
  */
-import { seedDatabase } from './seed.js';
+import { requestsFor, seedDatabase } from './seed.js';
 import { freshServiceData, startService } from './service-under-test.js';
 import { cannedAnswers, startBaseline } from './comparison-servers.js';
 import { runLoad } from './load.js';
@@ -35,7 +35,7 @@ const mainThreadMs = (pid: number): number => statCpuMs(`/proc/${pid}/task/${pid
 
 const data = freshServiceData();
 const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
-const requests = seeded.callers.map((c) => ({ method, path, headers: { host: c.host, authorization: `Bearer ${c.token}` } }));
+const requests = requestsFor(seeded.callers, method, path);
 const env = { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
 const services = [];
 for (const spec of builds) {

@@ -20,7 +20,7 @@
  */
 import type SQLite from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
-import { AUDIT_ROWS_PER_INSERT, auditBatches, auditInsertSql, cpuPerAuditRow, openMigratedSqlite } from './migrated-sqlite.js';
+import { AUDIT_COLUMNS, AUDIT_ROWS_PER_INSERT, auditBatches, auditInsertSql, cpuPerAuditRow, openMigratedSqlite } from './migrated-sqlite.js';
 import { median } from './stats.js';
 
 /** A way of writing the audit rows: set up on a freshly migrated database, then one call per batch. */
@@ -69,14 +69,17 @@ const HOURLY_WITHOUT_ROWID = `drop trigger kaltura_session_hours_add; drop trigg
     insert into kaltura_session_hours (account_id, hour, mode, sessions) values (new.account_id, substr(new.created_at, 1, 13), new.mode, 1)
     on conflict (account_id, hour, mode) do update set sessions = kaltura_session_hours.sessions + 1; end`;
 
-/** Each batch's hourly counts upserted with the INSERT in one transaction (parameters per row: AUDIT_COLUMNS, 11). */
+/** Where a row's fields sit among its parameters (AUDIT_COLUMNS order). */
+const [CREATED_AT, ACCOUNT_ID, MODE] = (['created_at', 'account_id', 'mode'] as const).map((c) => AUDIT_COLUMNS.indexOf(c));
+
+/** Each batch's hourly counts upserted with the INSERT in one transaction. */
 const applicationCounts: Variant['writer'] = (db, insert) => {
   const add = db.prepare('insert into kaltura_session_hours (account_id, hour, mode, sessions) values (?, ?, ?, ?) on conflict (account_id, hour, mode) do update set sessions = sessions + excluded.sessions');
   return db.transaction((p: unknown[]) => {
     insert.run(p);
     const counts = new Map<string, number>();
-    for (let i = 0; i < AUDIT_ROWS_PER_INSERT; i++) {
-      const key = `${p[i * 11 + 1]}|${(p[i * 11] as string).slice(0, 13)}|${p[i * 11 + 5]}`;
+    for (let row = 0; row < p.length; row += AUDIT_COLUMNS.length) {
+      const key = `${p[row + ACCOUNT_ID!]}|${(p[row + CREATED_AT!] as string).slice(0, 13)}|${p[row + MODE!]}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     for (const [key, n] of counts) {

@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import type { Request } from 'autocannon';
 import { ROOT, rssBytes, spawnNode, waitForOutput, type Child } from './child-process.js';
 import { runLoad, type LoadResult } from './load.js';
-import { seedDatabase, type Caller } from './seed.js';
+import { requestsFor, seedDatabase, type Caller } from './seed.js';
 import { buildService, freshServiceData, startService, type RunningService } from './service-under-test.js';
 import { cannedAnswers, startBaseline, startFastify, type Target } from './comparison-servers.js';
 import {
@@ -72,10 +72,6 @@ const UPLOAD_PATH = `${POST_PATH}?include_upload_config=1`;
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const load1 = (): number => loadavg()[0]!;
-
-function requestsFor(callers: readonly Caller[], method: string, path: string): Request[] {
-  return callers.map((c) => ({ method, path, headers: { host: c.host, authorization: `Bearer ${c.token}` } }));
-}
 
 function describe(r: LoadResult): string {
   return `${formatRps(r.rps).padStart(7)} req/s  p50 ${formatMs(r.p50Ms)} ms  p99 ${formatMs(r.p99Ms)} ms  server CPU ${r.cpuUsPerRequest.toFixed(1)} µs/req`;

@@ -3,6 +3,7 @@
  * repositories and services): root accounts with domains, users with logins, access tokens, and
  * the Kaltura settings (site-wide local mode; optionally one account in remote mode).
  */
+import type { Request } from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { openContext } from '../src/bootstrap.js';
@@ -26,6 +27,11 @@ export const BENCH_SETTINGS = {
 export interface Caller {
   token: string;
   host: string;
+}
+
+/** One request per caller: `method path` with the caller's Host header and Bearer token. */
+export function requestsFor(callers: readonly Caller[], method: string, path: string): (Request & { headers: Record<string, string> })[] {
+  return callers.map((c) => ({ method, path, headers: { host: c.host, authorization: `Bearer ${c.token}` } }));
 }
 
 /** The Kaltura double a remote-mode account talks to. */

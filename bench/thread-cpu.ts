@@ -5,7 +5,7 @@
  * A `--cpu-prof` profile sees only the main thread; this shows what it leaves out.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { seedDatabase } from './seed.js';
+import { requestsFor, seedDatabase } from './seed.js';
 import { freshServiceData, startService } from './service-under-test.js';
 import { runLoad } from './load.js';
 import { statCpuMs } from './child-process.js';
@@ -35,7 +35,7 @@ function threads(pid: number): Map<string, number> {
 
 const data = freshServiceData();
 const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
-const requests = seeded.callers.map((c) => ({ method, path, headers: { host: c.host, authorization: `Bearer ${c.token}` } }));
+const requests = requestsFor(seeded.callers, method, path);
 const service = await startService(data, '/api/v1/services/kaltura', requests[0]!.headers, { env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' } });
 try {
   await runLoad({ url: service.url, requests, connections, durationS: 3 });
