@@ -9,7 +9,7 @@
 export type BatchWriter<T> = (batch: readonly T[]) => Promise<void>;
 
 export class GroupCommit<T> {
-  private queue: { item: T; done: (err?: unknown) => void }[] = [];
+  private queue: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private flushing = false;
 
   /** `maxBatch`: the most items one write takes (the rest wait for the next). */
@@ -21,7 +21,7 @@ export class GroupCommit<T> {
   /** Queues `item`; resolves once the write that took it has committed. */
   add(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      this.queue.push({ item, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
         setImmediate(() => void this.flush());
@@ -35,9 +35,9 @@ export class GroupCommit<T> {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         await this.write(batch.map((b) => b.item));
-        for (const b of batch) b.done();
+        for (const b of batch) b.resolve();
       } catch (err) {
-        for (const b of batch) b.done(err ?? new Error('batch write failed'));
+        for (const b of batch) b.reject(err ?? new Error('batch write failed'));
       }
     }
     this.flushing = false;

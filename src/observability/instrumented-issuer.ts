@@ -18,6 +18,10 @@ const LOCAL_MODES: ReadonlySet<string> = new Set(['local']);
 /** Reports what `inner` does to `metrics`; behaves exactly like `inner`. */
 export class InstrumentedSessionIssuer implements SessionIssuer {
   readonly mode: SessionMode;
+  /** {@link SessionIssuer.issueNow}: where the wrapped issuer has it (it calls no Kaltura, so there is no call to time) */
+  readonly issueNow?: (request: SessionRequest) => IssuedSession;
+  /** whether a session takes a call to Kaltura */
+  private readonly upstream: boolean;
 
   constructor(
     private readonly inner: SessionIssuer,
@@ -25,12 +29,21 @@ export class InstrumentedSessionIssuer implements SessionIssuer {
     private readonly calls: KalturaCallRecorder | null = null,
   ) {
     this.mode = inner.mode;
+    this.upstream = !LOCAL_MODES.has(this.mode);
+    if (!this.upstream && inner.issueNow) {
+      const issueNow = inner.issueNow.bind(inner);
+      this.issueNow = (request) => {
+        const session = issueNow(request);
+        this.metrics.sessionMinted(this.mode);
+        return session;
+      };
+    }
   }
 
   /** Issues through the wrapped issuer, recording the outcome. */
   async issue(request: SessionRequest): Promise<IssuedSession> {
-    const upstream = !LOCAL_MODES.has(this.mode);
-    const started = process.hrtime.bigint();
+    const upstream = this.upstream;
+    const started = upstream ? process.hrtime.bigint() : 0n;
     try {
       const session = await this.inner.issue(request);
       if (upstream) {

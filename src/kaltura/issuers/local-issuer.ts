@@ -8,6 +8,11 @@ export class LocalSessionIssuer implements SessionIssuer {
   readonly mode = 'local' as const;
 
   async issue(req: SessionRequest): Promise<IssuedSession> {
+    return this.issueNow(req);
+  }
+
+  /** The KS at once: minting needs no I/O. */
+  issueNow(req: SessionRequest): IssuedSession {
     const secret = req.settings.secrets.secret_key;
     if (!secret) {
       throw kalturaNotConfigured('Kaltura session mode "local" needs the administrator secret (secret_key), which is not set for this account.');

@@ -30,4 +30,9 @@ export interface IssuedSession {
 export interface SessionIssuer {
   readonly mode: SessionMode;
   issue(request: SessionRequest): Promise<IssuedSession>;
+  /**
+   * {@link issue} without a promise, for issuers that need no I/O (`local`): the same session,
+   * or the same error thrown. Absent where a session needs a call to Kaltura.
+   */
+  issueNow?(request: SessionRequest): IssuedSession;
 }
