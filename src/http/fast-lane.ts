@@ -13,7 +13,7 @@
  * line, and Canvas's error answers. It saves Fastify's routing, hook runners, request and reply
  * objects and promise per request: about half of a GET's CPU (docs/benchmarks.md).
  */
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
@@ -30,6 +30,7 @@ import { lazyChildLoggerFactory } from '../observability/lazy-child-logger.js';
 import { valueToBoolean } from '../canvas/value-to-boolean.js';
 import { requestIdFor } from './request-id.js';
 import { errorAnswer } from './error-answer.js';
+import { answerHeaders } from './answer-headers.js';
 import type { AccessLog } from './plugins/access-log.js';
 import type { RateLimitGate } from './plugins/rate-limit.js';
 import { configResponse, errorBody, sessionResponse } from './routes/services.js';
@@ -51,7 +52,7 @@ export interface FastLaneDeps {
 }
 
 /** Computes a route's answer: its JSON, serialized by the route's response schema. */
-type Handler = (account: Account, identity: Identity, query: string, req: IncomingMessage, id: string, log: FastifyBaseLogger) => Promise<string>;
+type Handler = (account: Account, identity: Identity, query: string, req: IncomingMessage, ip: string, id: string, log: FastifyBaseLogger) => Promise<string>;
 
 interface LaneRoute {
   /** the route pattern, as Fastify registered it (the metrics' `route` label) */
@@ -105,7 +106,8 @@ export class FastLane {
   private closing = false;
   /** requests this lane answered (the rest went to Fastify) */
   answered = 0;
-  private readonly routes: Map<string, LaneRoute>;
+  /** by method, then path (no key string to build and hash per request) */
+  private readonly routes: Map<string, Map<string, LaneRoute>>;
 
   constructor(private readonly deps: FastLaneDeps) {
     const { kaltura } = deps;
@@ -131,12 +133,12 @@ export class FastLane {
       pattern: '/api/v1/services/kaltura_session',
       acceptsQuery: sessionQuery,
       session: true,
-      handle: async (account, identity, query, req, id, log) => {
-        const { body, settings } = await kaltura.mintSession({ account, user: identity.user, realUser: null, clientIp: req.socket.remoteAddress ?? null, requestId: id, log });
-        const json = serializeSession(body);
-        if (!valueToBoolean(uploadConfigValue(query))) return json;
-        return withUploadConfigJson(json, uploadConfigJson.json(settings, schemeOf(req), account.uuid, identity.user.uuid));
-      },
+      handle: (account, identity, query, req, ip, id, log) =>
+        kaltura.mintSession({ account, user: identity.user, realUser: null, clientIp: ip, requestId: id, log }).then(({ body, settings }) => {
+          const json = serializeSession(body);
+          if (!valueToBoolean(uploadConfigValue(query))) return json;
+          return withUploadConfigJson(json, uploadConfigJson.json(settings, schemeOf(req), account.uuid, identity.user.uuid));
+        }),
     };
     // The caller's own media listing without sources, when Fastify's route has kept its answer
     // for this caller and URL (src/media/media-listing-cache.ts); the lane never computes one.
@@ -152,12 +154,22 @@ export class FastLane {
     });
     // `.json` is the same route (Canvas), as Fastify's rewriteUrl has it
     this.routes = new Map([
-      ['GET /api/v1/media_objects', ownMedia('/api/v1/media_objects')],
-      ['GET /api/media_objects', ownMedia('/api/media_objects')],
-      ['GET /api/v1/services/kaltura', config],
-      ['GET /api/v1/services/kaltura.json', config],
-      ['POST /api/v1/services/kaltura_session', session],
-      ['POST /api/v1/services/kaltura_session.json', session],
+      [
+        'GET',
+        new Map([
+          ['/api/v1/media_objects', ownMedia('/api/v1/media_objects')],
+          ['/api/media_objects', ownMedia('/api/media_objects')],
+          ['/api/v1/services/kaltura', config],
+          ['/api/v1/services/kaltura.json', config],
+        ]),
+      ],
+      [
+        'POST',
+        new Map([
+          ['/api/v1/services/kaltura_session', session],
+          ['/api/v1/services/kaltura_session.json', session],
+        ]),
+      ],
     ]);
   }
 
@@ -171,7 +183,7 @@ export class FastLane {
     if (this.closing) return false;
     const url = req.url ?? '';
     const q = url.indexOf('?');
-    const route = this.routes.get(`${req.method} ${q < 0 ? url : url.slice(0, q)}`);
+    const route = this.routes.get(req.method!)?.get(q < 0 ? url : url.slice(0, q));
     if (route === undefined) return false;
     const query = q < 0 ? '' : url.slice(q + 1);
     if (!route.acceptsQuery(query)) return false;
@@ -211,7 +223,7 @@ export class FastLane {
     const handle = route.handle!;
     const log = lazyChildLoggerFactory(this.deps.log, { reqId: id }, {});
     const who = identity;
-    handle(account, who, query, req, id, log).then(
+    handle(account, who, query, req, ip, id, log).then(
       (body) => this.answer(req, res, route, id, who, started, 200, null, body),
       (err: unknown) => this.fail(req, res, route, id, account, who, started, log, err),
     );
@@ -230,15 +242,7 @@ export class FastLane {
 
   /** Writes the answer with the headers the full path sets, then counts and logs it. */
   private answer(req: IncomingMessage, res: ServerResponse, route: LaneRoute, id: string, identity: Identity, started: number, status: number, extra: Record<string, string> | null, body: string): void {
-    const headers: OutgoingHttpHeaders = {
-      'x-request-id': id,
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'no-store',
-      'x-canvas-user-id': String(identity.user.id),
-    };
-    if (extra !== null) Object.assign(headers, extra);
-    headers['content-type'] = 'application/json; charset=utf-8';
-    headers['content-length'] = Buffer.byteLength(body);
+    const headers = answerHeaders(id, identity.user.id, extra, Buffer.byteLength(body));
     res.writeHead(status, headers);
     res.end(body);
     const ms = performance.now() - started;
