@@ -1,6 +1,6 @@
 /**
  * What the audit row's write costs on SQLite under other schemas and settings than the migrated
- * ones: the alternatives the eleventh round measured and did not take (docs/benchmarks.md).
+ * ones: the alternatives the eleventh and twelfth rounds measured and did not take (docs/benchmarks.md).
  *
  * CPU µs per audit row of 37-row INSERTs (the session POST's batch at 50 connections), with 10
  * distinct users (the HTTP bench's callers) and with 5,000, for:
@@ -13,7 +13,9 @@
  *   automatic WAL checkpoint when its commit made one);
  * - `hourly counts without rowid`: the rollup table as a WITHOUT ROWID table;
  * - `hourly counts by the application`: no trigger; each batch's counts upserted by the writer
- *   in the INSERT's transaction (SQLite has no statement triggers);
+ *   in the INSERT's transaction (SQLite has no statement triggers); `…, or rollback`: the same
+ *   with both statements as `INSERT OR ROLLBACK`, which needs no statement journal (a failing
+ *   statement takes the whole transaction back, not just itself);
  * - `page size 1024`, `cache 32 MiB`, `mmap 256 MiB`: the migrated schema with those settings.
  *
  * Usage: node --import tsx bench/audit-write-variants.ts [rounds, default 2]
@@ -72,22 +74,29 @@ const HOURLY_WITHOUT_ROWID = `drop trigger kaltura_session_hours_add; drop trigg
 /** Where a row's fields sit among its parameters (AUDIT_COLUMNS order). */
 const [CREATED_AT, ACCOUNT_ID, MODE] = (['created_at', 'account_id', 'mode'] as const).map((c) => AUDIT_COLUMNS.indexOf(c));
 
-/** Each batch's hourly counts upserted with the INSERT in one transaction. */
-const applicationCounts: Variant['writer'] = (db, insert) => {
-  const add = db.prepare('insert into kaltura_session_hours (account_id, hour, mode, sessions) values (?, ?, ?, ?) on conflict (account_id, hour, mode) do update set sessions = sessions + excluded.sessions');
-  return db.transaction((p: unknown[]) => {
-    insert.run(p);
-    const counts = new Map<string, number>();
-    for (let row = 0; row < p.length; row += AUDIT_COLUMNS.length) {
-      const key = `${p[row + ACCOUNT_ID!]}|${(p[row + CREATED_AT!] as string).slice(0, 13)}|${p[row + MODE!]}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    for (const [key, n] of counts) {
-      const [account, hour, mode] = key.split('|');
-      add.run(Number(account), hour, mode, n);
-    }
-  });
-};
+/**
+ * Each batch's hourly counts upserted with the INSERT in one transaction; with `orRollback`, both
+ * statements `INSERT OR ROLLBACK` (the INSERT prepared again so).
+ */
+function applicationCounts(orRollback: boolean): NonNullable<Variant['writer']> {
+  return (db, plainInsert) => {
+    const verb = orRollback ? 'insert or rollback' : 'insert';
+    const insert = orRollback ? db.prepare(auditInsertSql(AUDIT_ROWS_PER_INSERT).replace(/^insert/, verb)) : plainInsert;
+    const add = db.prepare(`${verb} into kaltura_session_hours (account_id, hour, mode, sessions) values (?, ?, ?, ?) on conflict (account_id, hour, mode) do update set sessions = sessions + excluded.sessions`);
+    return db.transaction((p: unknown[]) => {
+      insert.run(p);
+      const counts = new Map<string, number>();
+      for (let row = 0; row < p.length; row += AUDIT_COLUMNS.length) {
+        const key = `${p[row + ACCOUNT_ID!]}|${(p[row + CREATED_AT!] as string).slice(0, 13)}|${p[row + MODE!]}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      for (const [key, n] of counts) {
+        const [account, hour, mode] = key.split('|');
+        add.run(Number(account), hour, mode, n);
+      }
+    });
+  };
+}
 
 const VARIANTS: Variant[] = [
   { name: 'migrated' },
@@ -97,7 +106,8 @@ const VARIANTS: Variant[] = [
   deferred(100),
   deferred(400),
   { name: 'hourly counts without rowid', setup: HOURLY_WITHOUT_ROWID },
-  { name: 'hourly counts by the application', setup: 'drop trigger kaltura_session_hours_add', writer: applicationCounts },
+  { name: 'hourly counts by the application', setup: 'drop trigger kaltura_session_hours_add', writer: applicationCounts(false) },
+  { name: 'hourly counts by the app, or rollback', setup: 'drop trigger kaltura_session_hours_add', writer: applicationCounts(true) },
   { name: 'page size 1024', pageSize: 1024 },
   { name: 'cache 32 MiB', setup: 'pragma cache_size = -32768' },
   { name: 'mmap 256 MiB', setup: 'pragma mmap_size = 268435456' },
@@ -123,5 +133,5 @@ for (const users of [10, 5000]) {
   // rounds alternate over the variants, so that a drift of the machine's speed touches each alike
   for (let round = 0; round < rounds; round++) for (const v of VARIANTS) figures.get(v)!.push((await cost(v, users)).toFixed(1));
   process.stdout.write(`  ${users} users\n`);
-  for (const [v, f] of figures) process.stdout.write(`    ${v.name.padEnd(36)} ${f.join(' / ')}${v.fillsMs?.length ? ` (fills: median ${median(v.fillsMs).toFixed(1)} ms, longest ${Math.max(...v.fillsMs).toFixed(1)} ms)` : ''}\n`);
+  for (const [v, f] of figures) process.stdout.write(`    ${v.name.padEnd(40)} ${f.join(' / ')}${v.fillsMs?.length ? ` (fills: median ${median(v.fillsMs).toFixed(1)} ms, longest ${Math.max(...v.fillsMs).toFixed(1)} ms)` : ''}\n`);
 }
