@@ -137,14 +137,12 @@ export class KalturaService {
 
   /** Mints under the settings `s` and records the session; a failure comes as a rejection. */
   private mintUnder(s: EffectiveSettings, input: SessionRequest): Promise<MintedSession> {
-    let request: IssueRequest;
-    let issued: IssuedSession | Promise<IssuedSession>;
     try {
       if (!isConfigured(s)) throw kalturaNotConfigured();
       const policy = sessionPolicy(s.plain);
       const issuer = this.issuers.get(policy.mode);
       if (!issuer) throw kalturaNotConfigured(`Kaltura session mode "${policy.mode}" is not available on this server.`);
-      request = {
+      const request: IssueRequest = {
         settings: s,
         policy,
         partnerId: String(s.plain.partner_id),
@@ -155,13 +153,11 @@ export class KalturaService {
         accountId: input.account.id,
       };
       if (input.log) request.log = input.log;
-      issued = issuer.issueNow ? issuer.issueNow(request) : issuer.issue(request);
+      if (!issuer.issueNow) return issuer.issue(request).then((session) => this.record(s, input, request, session));
+      return this.record(s, input, request, issuer.issueNow(request));
     } catch (err) {
       return Promise.reject(err);
     }
-    const issuedRequest = request;
-    if (issued instanceof Promise) return issued.then((session) => this.record(s, input, issuedRequest, session));
-    return this.record(s, input, issuedRequest, issued);
   }
 
   /** Writes the session's audit row; resolves with Canvas's body once the row is committed. */
