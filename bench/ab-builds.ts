@@ -2,8 +2,10 @@
  * Two or more builds of the service side by side, in alternation, beside the bare server:
  * `node --import tsx bench/ab-builds.ts <scenario id> <rounds> <seconds> <dist dir>…` (ids of
  * bench/scenarios.ts: get, post, upload, media).
- * Build the variant first (`npx tsc -p tsconfig.build.json --outDir dist-b`); the dist
- * directories must sit in the repository (they import its node_modules). A build given as
+ * Build the variant first (`npx tsc -p tsconfig.build.json --outDir dist-b --tsBuildInfoFile
+ * dist-b/.tsbuildinfo`: with the build's shared `dist/.tsbuildinfo`, a second build into a
+ * directory removed meanwhile writes nothing); the dist directories must sit in the repository
+ * (they import its node_modules). A build given as
  * `<dist dir>=<flags>` runs with those Node flags (comma-separated; `dist=` for none) instead of
  * `npm start`'s, so one build can be compared with itself under other V8 settings. Every build runs over
  * one seeded database at LOG_LEVEL=info (LOG_LEVEL overrides), 50 connections; each round loads
