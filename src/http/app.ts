@@ -24,6 +24,7 @@ import { installRequestMetrics, registerMetricsRoute } from './plugins/metrics.j
 import { installRateLimits } from './plugins/rate-limit.js';
 import { AccessLogController, accessLog, installAccessLog } from './plugins/access-log.js';
 import { FastLane } from './fast-lane.js';
+import { settleHttpObjectShapes } from './settle-object-shapes.js';
 import { healthRoutes } from './routes/health.js';
 import { lazyChildLoggerFactory } from '../observability/lazy-child-logger.js';
 import { sharedRedisCheck } from '../observability/readiness.js';
@@ -78,6 +79,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const app = Fastify({
     logger,
     serverFactory: (handler, opts) => {
+      // before the server's first request: a quiet spell after a few requests could otherwise
+      // leave every request and response object of the process a slow one
+      settleHttpObjectShapes();
       const server = createServer(opts.http ?? {}, (req, res) => {
         if (lane === null || !lane.handle(req, res)) handler(req, res);
       });

@@ -1,0 +1,32 @@
+/**
+ * The service's request and response objects stay fast objects after a fresh process answers a
+ * few requests and collects its garbage before the next (src/http/settle-object-shapes.ts). Each
+ * case runs object-shapes-child.ts in a process of its own, since V8 sizes a constructor's
+ * objects once per process.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../process.js';
+
+interface Shapes {
+  served: { request: boolean; response: boolean };
+  made: { request: boolean; response: boolean };
+}
+
+async function shapesAfterQuietStart(server: 'app' | 'plain'): Promise<Shapes> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--allow-natives-syntax', '--expose-gc', '--import', 'tsx', 'test/ops/object-shapes-child.ts', server], { cwd: ROOT, timeout: 60_000 });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Shapes;
+}
+
+describe('request and response objects after a quiet start', () => {
+  it('a plain node:http server ends up with dictionary-mode responses (the V8 behaviour the service guards against)', async () => {
+    const plain = await shapesAfterQuietStart('plain');
+    expect(plain.served.response).toBe(false);
+    expect(plain.made.response).toBe(false);
+  });
+
+  it("the service's server keeps them fast: the ones it served and new ones", async () => {
+    expect(await shapesAfterQuietStart('app')).toEqual({ served: { request: true, response: true }, made: { request: true, response: true } });
+  });
+});
