@@ -109,6 +109,9 @@ const VARIANTS: Variant[] = [
   { name: 'hourly counts by the application', setup: 'drop trigger kaltura_session_hours_add', writer: applicationCounts(false) },
   { name: 'hourly counts by the app, or rollback', setup: 'drop trigger kaltura_session_hours_add', writer: applicationCounts(true) },
   { name: 'page size 1024', pageSize: 1024 },
+  { name: 'page size 2048', pageSize: 2048 },
+  { name: 'page size 8192', pageSize: 8192 },
+  { name: 'page size 16384', pageSize: 16384 },
   { name: 'cache 32 MiB', setup: 'pragma cache_size = -32768' },
   { name: 'mmap 256 MiB', setup: 'pragma mmap_size = 268435456' },
 ];
@@ -127,11 +130,14 @@ async function cost(variant: Variant, users: number): Promise<number> {
 }
 
 const rounds = Number(process.argv[2] ?? 2);
+/** only the variants whose names match this pattern (all without) */
+const only = process.argv[3] === undefined ? null : new RegExp(process.argv[3]);
+const chosen = VARIANTS.filter((v) => only === null || only.test(v.name));
 process.stdout.write(`CPU µs per audit row (${AUDIT_ROWS_PER_INSERT}-row INSERTs), ${rounds} rounds:\n`);
 for (const users of [10, 5000]) {
-  const figures = new Map<Variant, string[]>(VARIANTS.map((v) => [v, []]));
+  const figures = new Map<Variant, string[]>(chosen.map((v) => [v, []]));
   // rounds alternate over the variants, so that a drift of the machine's speed touches each alike
-  for (let round = 0; round < rounds; round++) for (const v of VARIANTS) figures.get(v)!.push((await cost(v, users)).toFixed(1));
+  for (let round = 0; round < rounds; round++) for (const v of chosen) figures.get(v)!.push((await cost(v, users)).toFixed(1));
   process.stdout.write(`  ${users} users\n`);
   for (const [v, f] of figures) process.stdout.write(`    ${v.name.padEnd(40)} ${f.join(' / ')}${v.fillsMs?.length ? ` (fills: median ${median(v.fillsMs).toFixed(1)} ms, longest ${Math.max(...v.fillsMs).toFixed(1)} ms)` : ''}\n`);
 }
