@@ -4,10 +4,8 @@
  * case runs object-shapes-child.ts in a process of its own, since V8 sizes a constructor's
  * objects once per process.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../process.js';
+import { runNode } from '../process.js';
 
 interface Shapes {
   served: { request: boolean; response: boolean };
@@ -15,7 +13,8 @@ interface Shapes {
 }
 
 async function shapesAfterQuietStart(server: 'app' | 'plain'): Promise<Shapes> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--allow-natives-syntax', '--expose-gc', '--import', 'tsx', 'test/ops/object-shapes-child.ts', server], { cwd: ROOT, timeout: 60_000 });
+  const { code, stdout, stderr } = await runNode(['--allow-natives-syntax', '--expose-gc', '--import', 'tsx', 'test/ops/object-shapes-child.ts', server], {}, 60_000);
+  if (code !== 0) throw new Error(`object-shapes-child.ts ${server} exited ${code}: ${stderr}`);
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Shapes;
 }
 
