@@ -13,7 +13,9 @@
  * request (its main thread's and the other threads', from /proc) and p99, then per build the
  * median CPU, the median CPU ratio to the bare server and the median p99 ÷ bare p99. On a machine
  * whose speed drifts, alternating like this is what tells a change of a few µs from the drift
- * (docs/benchmarks.md, ninth round).
+ * (docs/benchmarks.md, ninth round). With AB_POSTGRES=1 the builds run on a fresh PostgreSQL
+ * database (bench/scratch-postgres.ts, PG_BENCH_URL) instead of SQLite, dropped at the end; there
+ * req/s, printed beside the CPU, is the figure to compare.
  */
 import { requestsFor, seedDatabase } from './seed.js';
 import { freshServiceData, startService } from './service-under-test.js';
@@ -22,6 +24,7 @@ import { runLoad } from './load.js';
 import { statCpuMs } from './child-process.js';
 import { median } from './stats.js';
 import { SCENARIOS } from './scenarios.js';
+import { createScratchDatabase } from './scratch-postgres.js';
 
 const [kind = '', roundsArg = '', secondsArg = '', ...builds] = process.argv.slice(2);
 const scenario = SCENARIOS.find((s) => s.id === kind);
@@ -36,6 +39,8 @@ const { method, path } = scenario;
 const mainThreadMs = (pid: number): number => statCpuMs(`/proc/${pid}/task/${pid}/stat`);
 
 const data = freshServiceData();
+const postgres = process.env['AB_POSTGRES'] === '1' ? await createScratchDatabase() : null;
+if (postgres) data.env['DATABASE_URL'] = postgres.url;
 const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
 const requests = requestsFor(seeded.callers, method, path);
 const env = { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
@@ -54,6 +59,7 @@ const baseline = await startBaseline(Object.fromEntries(seeded.callers.map((c) =
 const targets = [{ name: 'bare', url: baseline.url, pid: baseline.pid }, ...services];
 const cpu = new Map<string, number[]>();
 const p99 = new Map<string, number[]>();
+const rps = new Map<string, number[]>();
 try {
   for (const t of targets) await runLoad({ url: t.url, requests, connections: 50, durationS: 2 });
   for (let r = 1; r <= rounds; r++) {
@@ -64,7 +70,8 @@ try {
       const mainUs = ((mainThreadMs(t.pid) - mainBefore) * 1000) / x.total;
       cpu.set(t.name, [...(cpu.get(t.name) ?? []), x.cpuUsPerRequest]);
       p99.set(t.name, [...(p99.get(t.name) ?? []), x.p99Ms]);
-      line.push(`${t.name} ${x.cpuUsPerRequest.toFixed(1)} µs (main ${mainUs.toFixed(1)}, other threads ${(x.cpuUsPerRequest - mainUs).toFixed(1)}), p99 ${x.p99Ms.toFixed(2)} ms`);
+      rps.set(t.name, [...(rps.get(t.name) ?? []), x.rps]);
+      line.push(`${t.name} ${Math.round(x.rps)} req/s ${x.cpuUsPerRequest.toFixed(1)} µs (main ${mainUs.toFixed(1)}, other threads ${(x.cpuUsPerRequest - mainUs).toFixed(1)}), p99 ${x.p99Ms.toFixed(2)} ms`);
     }
     process.stdout.write(`round ${r}: ${line.join(' | ')}\n`);
   }
@@ -74,10 +81,11 @@ try {
     const c = cpu.get(s.name)!;
     const ratios = bare.map((b, i) => b / c[i]!);
     const p99Ratios = p99.get(s.name)!.map((p, i) => p / bareP99[i]!);
-    process.stdout.write(`${s.name}: median ${median(c).toFixed(1)} µs per request, CPU ratio median ${median(ratios).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(' ')}), p99 ÷ bare p99 median ${median(p99Ratios).toFixed(2)}\n`);
+    process.stdout.write(`${s.name}: median ${Math.round(median(rps.get(s.name)!))} req/s, ${median(c).toFixed(1)} µs per request, CPU ratio median ${median(ratios).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(' ')}), p99 ÷ bare p99 median ${median(p99Ratios).toFixed(2)}\n`);
   }
 } finally {
   await baseline.child.stop();
   for (const s of services) await s.child.stop();
   data.remove();
+  await postgres?.drop();
 }

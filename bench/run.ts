@@ -14,7 +14,6 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import pg from 'pg';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +22,7 @@ import type { Request } from 'autocannon';
 import { ROOT, rssBytes, spawnNode, waitForOutput, type Child } from './child-process.js';
 import { runLoad, type LoadResult } from './load.js';
 import { requestsFor, seedDatabase, type Caller } from './seed.js';
+import { createScratchDatabase } from './scratch-postgres.js';
 import { buildService, freshServiceData, startService, type RunningService } from './service-under-test.js';
 import { cannedAnswers, startBaseline, startFastify, type Target } from './comparison-servers.js';
 import {
@@ -89,9 +89,6 @@ async function startDouble(partnerId: string, adminSecret: string, userSecret: s
   return { url: m[1]!, child, pid: child.process.pid! };
 }
 
-/** The PostgreSQL server the bench uses (a fresh database on it per run); PG_BENCH_URL overrides. */
-const PG_ADMIN_URL = process.env['PG_BENCH_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-
 /** User + system CPU time (ms) of the PostgreSQL backends whose command line names `database`. */
 function postgresBackendsCpuMs(database: string): Map<number, number> {
   const out = new Map<number, number>();
@@ -114,14 +111,10 @@ function postgresBackendsCpuMs(database: string): Map<number, number> {
  * alternating rounds, counting PostgreSQL's own backends' CPU per request too.
  */
 async function postgresComparison(sqliteService: RunningService, sqliteCallers: readonly Caller[]): Promise<PostgresResult> {
-  const database = `cks_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${database}`;
+  const scratch = await createScratchDatabase();
+  const database = scratch.name;
   const data = freshServiceData();
-  data.env['DATABASE_URL'] = url.toString();
+  data.env['DATABASE_URL'] = scratch.url;
   let pgService: RunningService | undefined;
   try {
     log(`PostgreSQL: seeding database ${database}`);
@@ -148,8 +141,7 @@ async function postgresComparison(sqliteService: RunningService, sqliteCallers: 
   } finally {
     await pgService?.child.stop();
     data.remove();
-    await admin.query(`drop database if exists ${database} with (force)`).catch(() => {});
-    await admin.end();
+    await scratch.drop();
   }
 }
 
