@@ -6,7 +6,7 @@ import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 
 /** The PostgreSQL server the bench uses; PG_BENCH_URL overrides. */
-export const PG_ADMIN_URL = process.env['PG_BENCH_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_ADMIN_URL = process.env['PG_BENCH_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface ScratchDatabase {
   /** its name: PostgreSQL's backends serving it name it on their command line */
