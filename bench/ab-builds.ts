@@ -18,10 +18,10 @@
  * req/s, printed beside the CPU, is the figure to compare.
  */
 import { requestsFor, seedDatabase } from './seed.js';
-import { freshServiceData, startService } from './service-under-test.js';
-import { cannedAnswers, startBaseline } from './comparison-servers.js';
-import { runLoad } from './load.js';
-import { statCpuMs } from './child-process.js';
+import { freshServiceData, startService, type RunningService } from './service-under-test.js';
+import { cannedAnswers, startBaseline, type Target } from './comparison-servers.js';
+import { runLoad, type LoadResult } from './load.js';
+import { statCpuMs, type Child } from './child-process.js';
 import { median } from './stats.js';
 import { SCENARIOS } from './scenarios.js';
 import { createScratchDatabase } from './scratch-postgres.js';
@@ -40,27 +40,27 @@ const mainThreadMs = (pid: number): number => statCpuMs(`/proc/${pid}/task/${pid
 
 const data = freshServiceData();
 const postgres = process.env['AB_POSTGRES'] === '1' ? await createScratchDatabase() : null;
-if (postgres) data.env['DATABASE_URL'] = postgres.url;
-const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
-const requests = requestsFor(seeded.callers, method, path);
-const env = { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
-const services = [];
-for (const spec of builds) {
-  // `<dist dir>` or `<dist dir>=<Node flags, comma-separated>` (instead of npm start's)
-  const at = spec.indexOf('=');
-  const dir = at < 0 ? spec : spec.slice(0, at);
-  const nodeFlags = at < 0 ? undefined : spec.slice(at + 1).split(',').filter((f) => f !== '');
-  services.push({ name: spec, ...(await startService(data, '/api/v1/services/kaltura', requests[0]!.headers, { env, entry: `${dir}/server.js`, ...(nodeFlags ? { nodeFlags } : {}) })) });
-}
-// every caller's answer has the same length; the baseline answers each as the first
-const first = await cannedAnswers(services[0]!.url, [{ method, path, caller: seeded.callers[0]! }]);
-const answer = Object.values(first)[0]!;
-const baseline = await startBaseline(Object.fromEntries(seeded.callers.map((c) => [`${method} ${c.host} ${path}`, answer])), data.dataDir);
-const targets = [{ name: 'bare', url: baseline.url, pid: baseline.pid }, ...services];
-const cpu = new Map<string, number[]>();
-const p99 = new Map<string, number[]>();
-const rps = new Map<string, number[]>();
+const services: (RunningService & { name: string })[] = [];
+let baseline: (Target & { child: Child }) | undefined;
 try {
+  if (postgres) data.env['DATABASE_URL'] = postgres.url;
+  const seeded = await seedDatabase(data.env, { accounts: 1, tokens: 10 });
+  const requests = requestsFor(seeded.callers, method, path);
+  const env = { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
+  for (const spec of builds) {
+    // `<dist dir>` or `<dist dir>=<Node flags, comma-separated>` (instead of npm start's)
+    const at = spec.indexOf('=');
+    const dir = at < 0 ? spec : spec.slice(0, at);
+    const nodeFlags = at < 0 ? undefined : spec.slice(at + 1).split(',').filter((f) => f !== '');
+    services.push({ name: spec, ...(await startService(data, '/api/v1/services/kaltura', requests[0]!.headers, { env, entry: `${dir}/server.js`, ...(nodeFlags ? { nodeFlags } : {}) })) });
+  }
+  // every caller's answer has the same length; the baseline answers each as the first
+  const first = await cannedAnswers(services[0]!.url, [{ method, path, caller: seeded.callers[0]! }]);
+  const answer = Object.values(first)[0]!;
+  baseline = await startBaseline(Object.fromEntries(seeded.callers.map((c) => [`${method} ${c.host} ${path}`, answer])), data.dataDir);
+  const targets = [{ name: 'bare', url: baseline.url, pid: baseline.pid }, ...services];
+  /** each server's load results, one per round */
+  const results = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
   for (const t of targets) await runLoad({ url: t.url, requests, connections: 50, durationS: 2 });
   for (let r = 1; r <= rounds; r++) {
     const line: string[] = [];
@@ -68,23 +68,20 @@ try {
       const mainBefore = mainThreadMs(t.pid);
       const x = await runLoad({ url: t.url, requests, connections: 50, durationS: seconds, serverPid: t.pid });
       const mainUs = ((mainThreadMs(t.pid) - mainBefore) * 1000) / x.total;
-      cpu.set(t.name, [...(cpu.get(t.name) ?? []), x.cpuUsPerRequest]);
-      p99.set(t.name, [...(p99.get(t.name) ?? []), x.p99Ms]);
-      rps.set(t.name, [...(rps.get(t.name) ?? []), x.rps]);
+      results.get(t.name)!.push(x);
       line.push(`${t.name} ${Math.round(x.rps)} req/s ${x.cpuUsPerRequest.toFixed(1)} µs (main ${mainUs.toFixed(1)}, other threads ${(x.cpuUsPerRequest - mainUs).toFixed(1)}), p99 ${x.p99Ms.toFixed(2)} ms`);
     }
     process.stdout.write(`round ${r}: ${line.join(' | ')}\n`);
   }
-  const bare = cpu.get('bare')!;
-  const bareP99 = p99.get('bare')!;
+  const bare = results.get('bare')!;
   for (const s of services) {
-    const c = cpu.get(s.name)!;
-    const ratios = bare.map((b, i) => b / c[i]!);
-    const p99Ratios = p99.get(s.name)!.map((p, i) => p / bareP99[i]!);
-    process.stdout.write(`${s.name}: median ${Math.round(median(rps.get(s.name)!))} req/s, ${median(c).toFixed(1)} µs per request, CPU ratio median ${median(ratios).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(' ')}), p99 ÷ bare p99 median ${median(p99Ratios).toFixed(2)}\n`);
+    const runs = results.get(s.name)!;
+    const ratios = runs.map((x, i) => bare[i]!.cpuUsPerRequest / x.cpuUsPerRequest);
+    const p99Ratios = runs.map((x, i) => x.p99Ms / bare[i]!.p99Ms);
+    process.stdout.write(`${s.name}: median ${Math.round(median(runs.map((x) => x.rps)))} req/s, ${median(runs.map((x) => x.cpuUsPerRequest)).toFixed(1)} µs per request, CPU ratio median ${median(ratios).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(' ')}), p99 ÷ bare p99 median ${median(p99Ratios).toFixed(2)}\n`);
   }
 } finally {
-  await baseline.child.stop();
+  await baseline?.child.stop();
   for (const s of services) await s.child.stop();
   data.remove();
   await postgres?.drop();
