@@ -15,7 +15,6 @@ import {
   parseFaultFilter,
   type Fault,
   type FaultFilter,
-  type FaultKind,
   type QueuedFault,
 } from './faults.js';
 import { handlePs2, PS2_CORS_HEADERS, ps2FaultResponse, ps2Preflight } from './ps2.js';
