@@ -42,21 +42,20 @@ beforeAll(() => {
   // Other folders may be mid-edit and fail type checking; tsc still emits, so only the output matters.
   spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(out, 'dist'), '--tsBuildInfoFile', join(out, '.tsbuildinfo')], { cwd: root, encoding: 'utf8' });
   copyFileSync(join(root, 'bin', 'canvas-kaltura.js'), bin);
-  // a loader hook recording each module loaded, for the start-up cost checks below: in the
-  // process's own thread where Node has `registerHooks` (22.15+; Node 26 deprecates `register`
-  // with a warning on stderr, which the checks below would read as the command's), else through
-  // `register`'s hooks thread (Node 20)
+  // a loader hook recording each module loaded, for the start-up cost checks below. One `load`
+  // serves both ways of installing it: in the process's own thread where Node has `registerHooks`
+  // (22.15+; Node 26 deprecates `register` with a warning on stderr, which the checks below would
+  // read as the command's), else through `register`'s hooks thread (Node 20)
   writeFileSync(
     join(out, 'module-hooks.mjs'),
-    "import { appendFileSync } from 'node:fs';\nlet file;\nexport function initialize(data) { file = data.file; }\n" +
-      "export async function load(url, context, next) { appendFileSync(file, url + '\\n'); return next(url, context); }\n",
+    "import { appendFileSync } from 'node:fs';\nlet file = process.env.MODULE_LOG;\nexport function initialize(data) { file = data.file; }\n" +
+      "export function load(url, context, next) { appendFileSync(file, url + '\\n'); return next(url, context); }\n",
   );
   writeFileSync(
     join(out, 'record-modules.mjs'),
-    "import * as nodeModule from 'node:module';\nimport { appendFileSync } from 'node:fs';\n" +
-      "const file = process.env.MODULE_LOG;\n" +
-      "if (typeof nodeModule.registerHooks === 'function') nodeModule.registerHooks({ load(url, context, next) { appendFileSync(file, url + '\\n'); return next(url, context); } });\n" +
-      "else nodeModule.register('./module-hooks.mjs', import.meta.url, { data: { file } });\n" +
+    "import * as nodeModule from 'node:module';\nimport { appendFileSync } from 'node:fs';\nimport { load } from './module-hooks.mjs';\n" +
+      "if (typeof nodeModule.registerHooks === 'function') nodeModule.registerHooks({ load });\n" +
+      "else nodeModule.register('./module-hooks.mjs', import.meta.url, { data: { file: process.env.MODULE_LOG } });\n" +
       // CommonJS modules (required from CommonJS, which `register`'s hook does not see) are in require.cache at exit
       "const cache = nodeModule.createRequire(import.meta.url).cache;\nprocess.on('exit', () => appendFileSync(process.env.MODULE_LOG, Object.keys(cache).join('\\n') + '\\n'));\n",
   );
