@@ -226,7 +226,7 @@ export class FastLane {
     const id = requestIdFor(h['x-request-id']);
     // The lane has taken the request; the rest waits for the end of the turn (src/http/turn-batch.ts)
     const who = identity;
-    const failed = (err: unknown): void => this.broken(res, err);
+    const failed = (err: unknown): void => this.broken(res, id, err);
     if (ready !== undefined) {
       this.turn.add(() => this.answer(req, res, route, id, who, started, 200, ready.headers, ready.body), failed);
       return true;
@@ -242,10 +242,17 @@ export class FastLane {
     return true;
   }
 
-  /** A taken request whose answer could not be made or written: logged, its connection closed. */
-  private broken(res: ServerResponse, err: unknown): void {
-    this.deps.log.error({ err }, 'fast lane: could not answer a request');
+  /**
+   * A taken request whose work threw (its answer may have gone out): its connection is closed
+   * and the error logged. Never throws, so the turn's other requests are still answered.
+   */
+  private broken(res: ServerResponse, id: string, err: unknown): void {
     res.destroy();
+    try {
+      this.deps.log.error({ err, reqId: id }, 'fast lane: could not answer a request');
+    } catch {
+      // the log is what failed: there is nowhere else to say so
+    }
   }
 
   private async fail(req: IncomingMessage, res: ServerResponse, route: LaneRoute, id: string, account: Account, identity: Identity, started: number, log: FastifyBaseLogger, err: unknown): Promise<void> {

@@ -20,7 +20,10 @@ interface Job {
 export class TurnBatch {
   private jobs: Job[] = [];
 
-  /** Runs `run` at the end of this turn, after the jobs added before it; `failed` gets what it throws. */
+  /**
+   * Runs `run` at the end of this turn, after the jobs added before it; `failed` gets what it
+   * throws, and must not throw itself.
+   */
   add(run: () => void, failed: (err: unknown) => void): void {
     if (this.jobs.push({ run, failed }) === 1) setImmediate(this.runAll);
   }

@@ -14,6 +14,7 @@ import { CANVAS_SPEC_SETTINGS, createTestApp, saveSettings, seedUser, testDataba
 import { logCollector } from '../ops/support.js';
 import { MediaObjectRepository } from '../../src/media/media-object-repository.js';
 import { parseResponseAt } from '../attack/fuzz/raw-http.js';
+import { loggerOptions } from '../../src/http/app.js';
 
 interface Answer {
   status: number;
@@ -262,5 +263,51 @@ describe.each(await testDatabases())('fast lane on %s', (database) => {
     expect(comparableHeaders(a2)).toEqual(comparableHeaders(b));
     const reports = (await sql<{ request_id: string }>`select request_id from error_reports order by id`.execute(lane.t.ctx.db.kysely)).rows;
     expect(reports.map((r) => r.request_id)).toEqual([a.headers['x-request-id'], a2.headers['x-request-id']]);
+  });
+});
+
+describe('fast lane, a request whose work throws', () => {
+  it('closes that request’s connection, logs the error and goes on answering', async () => {
+    // a log destination that cannot take one request's access-log line (a full disk, a closed pipe)
+    const lines: string[] = [];
+    const sink = {
+      write(line: string) {
+        if (line.includes('"reqId":"log-fails"') && line.includes('"msg":"request"')) throw new Error('no space left on device');
+        lines.push(line);
+        return true;
+      },
+    };
+    const t = await createTestApp({ logger: loggerOptions('info', sink), env: { FAST_LANE: 'on', CACHE_TTL_MS: '5000' } });
+    try {
+      await saveSettings(t.ctx, { ...CANVAS_SPEC_SETTINGS, session_mode: 'local' });
+      const user = await seedUser(t.ctx, { userName: 'Student' });
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const port = (t.app.server.address() as { port: number }).port;
+      const auth = { authorization: `Bearer ${user.token}` };
+      // the token cached through Fastify's path, so the lane takes the next ones
+      expect((await send(port, 'GET', '/api/v1/services/kaltura', auth)).status).toBe(200);
+      const before = t.app.fastLane!.answered;
+
+      const closed = await new Promise<{ answer: string; closed: boolean }>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port });
+        let answer = '';
+        socket.on('error', reject);
+        socket.on('data', (d: Buffer) => (answer += d.toString()));
+        socket.on('close', () => resolve({ answer, closed: true }));
+        socket.on('connect', () => socket.write(`GET /api/v1/services/kaltura HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${user.token}\r\nX-Request-Id: log-fails\r\n\r\n`));
+      });
+      // the answer was written before its log line failed; then the connection was closed, not kept alive
+      expect(closed.answer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(closed.closed).toBe(true);
+      const errors = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'fast lane: could not answer a request');
+      expect(errors).toEqual([expect.objectContaining({ level: 50, reqId: 'log-fails', err: expect.objectContaining({ message: 'no space left on device' }) })]);
+
+      // the process is up and the lane answers the next requests
+      const next = await Promise.all([send(port, 'GET', '/api/v1/services/kaltura', auth), send(port, 'POST', '/api/v1/services/kaltura_session', auth)]);
+      expect(next.map((a) => a.status)).toEqual([200, 200]);
+      expect(t.app.fastLane!.answered - before).toBe(3);
+    } finally {
+      await t.close();
+    }
   });
 });
