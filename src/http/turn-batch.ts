@@ -6,9 +6,9 @@
  * Why: the fast lane (src/http/fast-lane.ts) used to answer each request inside the callback that
  * parsed it, so reading, parsing, authenticating and writing alternated request by request. Done
  * in two runs instead (every request of the turn parsed, then every answer written), each run
- * keeps its own code and data hot in the CPU's caches: on a host where the service's GET cost
- * 50 µs of CPU, it cost 30 (docs/benchmarks.md, nineteenth round). An answer waits at most for
- * the rest of its turn's input to be parsed.
+ * most likely keeps its own code and data hot in the CPU's caches (the system calls stayed the
+ * same): on a host where the service's GET cost 50 µs of CPU, it cost 30 (docs/benchmarks.md,
+ * nineteenth round). An answer waits at most for the rest of its turn's input to be parsed.
  */
 
 /** One deferred job and what to do if it throws. */
