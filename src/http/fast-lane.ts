@@ -110,8 +110,8 @@ function schemeOf(req: IncomingMessage): string {
 /** The lane over `deps`; `handle` answers a request or returns false for Fastify to answer it. */
 export class FastLane {
   private closing = false;
-  /** the work of the requests taken in this turn of the event loop */
-  private readonly turn = new TurnBatch();
+  /** the work of the requests taken in this turn of the event loop (answer() guards its own) */
+  private readonly turn = new TurnBatch((err) => this.logFailure(err, undefined));
   /** requests this lane answered (the rest went to Fastify) */
   answered = 0;
   /** by method, then path (no key string to build and hash per request) */
@@ -226,9 +226,8 @@ export class FastLane {
     const id = requestIdFor(h['x-request-id']);
     // The lane has taken the request; the rest waits for the end of the turn (src/http/turn-batch.ts)
     const who = identity;
-    const failed = (err: unknown): void => this.broken(res, id, err);
     if (ready !== undefined) {
-      this.turn.add(() => this.answer(req, res, route, id, who, started, 200, ready.headers, ready.body), failed);
+      this.turn.add(() => this.answer(req, res, route, id, who, started, 200, ready.headers, ready.body));
       return true;
     }
     const handle = route.handle!;
@@ -238,16 +237,12 @@ export class FastLane {
         (body) => this.answer(req, res, route, id, who, started, 200, null, body),
         (err: unknown) => this.fail(req, res, route, id, account, who, started, log, err),
       );
-    }, failed);
+    });
     return true;
   }
 
-  /**
-   * A taken request whose work threw (its answer may have gone out): its connection is closed
-   * and the error logged. Never throws, so the turn's other requests are still answered.
-   */
-  private broken(res: ServerResponse, id: string, err: unknown): void {
-    res.destroy();
+  /** Logs what went wrong with a taken request; never throws (the log may be what failed). */
+  private logFailure(err: unknown, id: string | undefined): void {
     try {
       this.deps.log.error({ err, reqId: id }, 'fast lane: could not answer a request');
     } catch {
@@ -265,13 +260,22 @@ export class FastLane {
     }
   }
 
-  /** Writes the answer with the headers the full path sets, then counts and logs it. */
+  /**
+   * Writes the answer with the headers the full path sets, then counts and logs it. Never throws:
+   * if any of it fails (its access-log line cannot be written, say), the connection is closed
+   * (the answer may have gone out) and the error logged, and the process goes on.
+   */
   private answer(req: IncomingMessage, res: ServerResponse, route: LaneRoute, id: string, identity: Identity, started: number, status: number, extra: Record<string, string> | null, body: string): void {
-    const headers = answerHeaders(id, identity.user.id, extra, Buffer.byteLength(body));
-    res.writeHead(status, headers);
-    res.end(body);
-    const ms = performance.now() - started;
-    this.deps.httpStats.observe(route.pattern, req.method!, status, ms / 1000);
-    if (this.deps.accessLog !== null) this.deps.accessLog.write({ id, method: req.method!, url: req.url!, status, ms, identity });
+    try {
+      const headers = answerHeaders(id, identity.user.id, extra, Buffer.byteLength(body));
+      res.writeHead(status, headers);
+      res.end(body);
+      const ms = performance.now() - started;
+      this.deps.httpStats.observe(route.pattern, req.method!, status, ms / 1000);
+      if (this.deps.accessLog !== null) this.deps.accessLog.write({ id, method: req.method!, url: req.url!, status, ms, identity });
+    } catch (err) {
+      res.destroy();
+      this.logFailure(err, id);
+    }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * TurnBatch: jobs wait for the end of the turn that added them and then run together, in order;
- * a job that throws is handed to its own failure handler and the rest still run; jobs added by a
+ * what a job throws goes to the batch's failure handler and the rest still run; jobs added by a
  * running job wait for the next batch.
  */
 import { describe, expect, it } from 'vitest';
@@ -10,47 +10,42 @@ const nextCheckPhase = () => new Promise<void>((r) => setImmediate(r));
 
 describe('TurnBatch', () => {
   it('runs the jobs of one turn together after the turn, in the order they were added', async () => {
-    const batch = new TurnBatch();
     const done: string[] = [];
-    const fail = (err: unknown) => done.push(`failed: ${String(err)}`);
-    batch.add(() => done.push('a'), fail);
-    batch.add(() => done.push('b'), fail);
+    const batch = new TurnBatch((err) => done.push(`failed: ${String(err)}`));
+    batch.add(() => done.push('a'));
+    batch.add(() => done.push('b'));
     done.push('turn');
     await Promise.resolve();
     // not in the turn's own microtasks either: the check phase
     expect(done).toEqual(['turn']);
-    batch.add(() => done.push('c'), fail);
+    batch.add(() => done.push('c'));
     await nextCheckPhase();
     expect(done).toEqual(['turn', 'a', 'b', 'c']);
   });
 
-  it('hands a throwing job its own error and still runs the jobs after it', async () => {
-    const batch = new TurnBatch();
+  it('hands what a job throws to the failure handler and still runs the jobs after it', async () => {
     const done: string[] = [];
     const failures: unknown[] = [];
-    batch.add(() => done.push('a'), (err) => failures.push(['a', err]));
+    const batch = new TurnBatch((err) => failures.push(err));
+    batch.add(() => done.push('a'));
     const boom = new Error('boom');
-    batch.add(
-      () => {
-        throw boom;
-      },
-      (err) => failures.push(['b', err]),
-    );
-    batch.add(() => done.push('c'), (err) => failures.push(['c', err]));
+    batch.add(() => {
+      throw boom;
+    });
+    batch.add(() => done.push('c'));
     await nextCheckPhase();
     expect(done).toEqual(['a', 'c']);
-    expect(failures).toEqual([['b', boom]]);
+    expect(failures).toEqual([boom]);
   });
 
   it('puts a job added by a running job into the next batch', async () => {
-    const batch = new TurnBatch();
     const done: string[] = [];
-    const fail = () => done.push('failed');
+    const batch = new TurnBatch(() => done.push('failed'));
     batch.add(() => {
       done.push('first');
-      batch.add(() => done.push('added while running'), fail);
-    }, fail);
-    batch.add(() => done.push('second'), fail);
+      batch.add(() => done.push('added while running'));
+    });
+    batch.add(() => done.push('second'));
     await nextCheckPhase();
     expect(done).toEqual(['first', 'second']);
     await nextCheckPhase();

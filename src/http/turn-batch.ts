@@ -10,22 +10,15 @@
  * same): on a host where the service's GET cost 50 µs of CPU, it cost 30 (docs/benchmarks.md,
  * nineteenth round). An answer waits at most for the rest of its turn's input to be parsed.
  */
-
-/** One deferred job and what to do if it throws. */
-interface Job {
-  run: () => void;
-  failed: (err: unknown) => void;
-}
-
 export class TurnBatch {
-  private jobs: Job[] = [];
+  private jobs: (() => void)[] = [];
 
-  /**
-   * Runs `run` at the end of this turn, after the jobs added before it; `failed` gets what it
-   * throws, and must not throw itself.
-   */
-  add(run: () => void, failed: (err: unknown) => void): void {
-    if (this.jobs.push({ run, failed }) === 1) setImmediate(this.runAll);
+  /** `failed` gets what a job throws (and must not throw itself); the other jobs still run. */
+  constructor(private readonly failed: (err: unknown) => void) {}
+
+  /** Runs `job` at the end of this turn, after the jobs added before it. */
+  add(job: () => void): void {
+    if (this.jobs.push(job) === 1) setImmediate(this.runAll);
   }
 
   /** The turn's jobs, in the order they came; jobs they add go to the next turn's batch. */
@@ -34,10 +27,9 @@ export class TurnBatch {
     this.jobs = [];
     for (const job of jobs) {
       try {
-        job.run();
+        job();
       } catch (err) {
-        // one failed job must not keep the others' answers from going out
-        job.failed(err);
+        this.failed(err);
       }
     }
   };

@@ -272,7 +272,7 @@ describe('fast lane, a request whose work throws', () => {
     const lines: string[] = [];
     const sink = {
       write(line: string) {
-        if (line.includes('"reqId":"log-fails"') && line.includes('"msg":"request"')) throw new Error('no space left on device');
+        if (line.includes('"reqId":"log-fails') && line.includes('"msg":"request"')) throw new Error('no space left on device');
         lines.push(line);
         return true;
       },
@@ -288,24 +288,30 @@ describe('fast lane, a request whose work throws', () => {
       expect((await send(port, 'GET', '/api/v1/services/kaltura', auth)).status).toBe(200);
       const before = t.app.fastLane!.answered;
 
-      const closed = await new Promise<{ answer: string; closed: boolean }>((resolve, reject) => {
-        const socket = connect({ host: '127.0.0.1', port });
-        let answer = '';
-        socket.on('error', reject);
-        socket.on('data', (d: Buffer) => (answer += d.toString()));
-        socket.on('close', () => resolve({ answer, closed: true }));
-        socket.on('connect', () => socket.write(`GET /api/v1/services/kaltura HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${user.token}\r\nX-Request-Id: log-fails\r\n\r\n`));
-      });
-      // the answer was written before its log line failed; then the connection was closed, not kept alive
-      expect(closed.answer).toMatch(/^HTTP\/1\.1 200 /);
-      expect(closed.closed).toBe(true);
+      // a GET (its answer written at the end of the turn) and a POST (written after its audit commit)
+      for (const [method, path, id] of [
+        ['GET', '/api/v1/services/kaltura', 'log-fails'],
+        ['POST', '/api/v1/services/kaltura_session', 'log-fails-post'],
+      ] as const) {
+        const closed = await new Promise<{ answer: string; closed: boolean }>((resolve, reject) => {
+          const socket = connect({ host: '127.0.0.1', port });
+          let answer = '';
+          socket.on('error', reject);
+          socket.on('data', (d: Buffer) => (answer += d.toString()));
+          socket.on('close', () => resolve({ answer, closed: true }));
+          socket.on('connect', () => socket.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${user.token}\r\nX-Request-Id: ${id}\r\n\r\n`));
+        });
+        // the answer was written before its log line failed; then the connection was closed, not kept alive
+        expect(closed.answer).toMatch(/^HTTP\/1\.1 200 /);
+        expect(closed.closed).toBe(true);
+      }
       const errors = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'fast lane: could not answer a request');
-      expect(errors).toEqual([expect.objectContaining({ level: 50, reqId: 'log-fails', err: expect.objectContaining({ message: 'no space left on device' }) })]);
+      expect(errors).toEqual(['log-fails', 'log-fails-post'].map((reqId) => expect.objectContaining({ level: 50, reqId, err: expect.objectContaining({ message: 'no space left on device' }) })));
 
       // the process is up and the lane answers the next requests
       const next = await Promise.all([send(port, 'GET', '/api/v1/services/kaltura', auth), send(port, 'POST', '/api/v1/services/kaltura_session', auth)]);
       expect(next.map((a) => a.status)).toEqual([200, 200]);
-      expect(t.app.fastLane!.answered - before).toBe(3);
+      expect(t.app.fastLane!.answered - before).toBe(4);
     } finally {
       await t.close();
     }
