@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from './group-commit.js';
+import { turnEnd } from '../event-loop/turn-batch.js';
 
 /** A writer that records each batch and holds it until released, failing the batches named. */
 function recordingWriter(fail: (batch: readonly number[]) => boolean = () => false) {
@@ -39,6 +40,22 @@ describe('GroupCommit', () => {
     await w.release();
     await Promise.all(third);
     expect(w.batches).toEqual([[1, 2, 3], [4, 5], [6, 7, 8]]);
+  });
+
+  it('starts the write of items added by end-of-turn work in that same turn, not a turn later', async () => {
+    const w = recordingWriter();
+    const gc = new GroupCommit(w.write, 100);
+    const added: Promise<void>[] = [];
+    // as the fast lane's session POSTs do: their audit rows are queued by end-of-turn jobs
+    turnEnd.add(() => added.push(gc.add(1), gc.add(2)));
+    turnEnd.add(() => added.push(gc.add(3)));
+    const writesSeen: number[] = [];
+    // queued after the turn's jobs: runs in the same check phase, after them
+    await new Promise<void>((r) => setImmediate(() => r(void writesSeen.push(w.batches.length))));
+    expect(writesSeen).toEqual([1]);
+    expect(w.batches).toEqual([[1, 2, 3]]);
+    await w.release();
+    await Promise.all(added);
   });
 
   it('resolves a caller only once its write has finished', async () => {

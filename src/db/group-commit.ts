@@ -3,7 +3,12 @@
  * are written together by the next write, so a database round trip and a commit serve many
  * callers. Each caller's promise settles with its batch: resolved once the batch's write has
  * committed, rejected with the error if it failed.
+ *
+ * The write starts at the end of the turn (src/event-loop/turn-batch.ts): after the turn's
+ * requests, or, for items added by the end-of-turn work itself (the fast lane's sessions), in the
+ * same turn once that work's callbacks have run.
  */
+import { turnEnd } from '../event-loop/turn-batch.js';
 
 /** Writes one batch in one transaction; its items must all be committed when it resolves. */
 export type BatchWriter<T> = (batch: readonly T[]) => Promise<void>;
@@ -24,10 +29,12 @@ export class GroupCommit<T> {
       this.queue.push({ item, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
-        setImmediate(() => void this.flush());
+        turnEnd.add(this.startFlush);
       }
     });
   }
+
+  private readonly startFlush = (): void => void this.flush();
 
   /** Writes the queued items a batch at a time (one write in flight), until none are left. */
   private async flush(): Promise<void> {

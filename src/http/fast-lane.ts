@@ -15,8 +15,8 @@
  *
  * It decides at once whether it takes a request (Fastify gets the rest untouched), but does the
  * work of those it takes at the end of the event loop's turn, together with the turn's other
- * requests (src/http/turn-batch.ts): written one after another, the answers cost less CPU than
- * written each inside the callback that parsed its request.
+ * requests (src/event-loop/turn-batch.ts): written one after another, the answers cost less CPU
+ * than written each inside the callback that parsed its request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
@@ -36,7 +36,7 @@ import { valueToBoolean } from '../canvas/value-to-boolean.js';
 import { requestIdFor } from './request-id.js';
 import { errorAnswer } from './error-answer.js';
 import { answerHeaders } from './answer-headers.js';
-import { TurnBatch } from './turn-batch.js';
+import { turnEnd } from '../event-loop/turn-batch.js';
 import type { AccessLog } from './plugins/access-log.js';
 import type { RateLimitGate } from './plugins/rate-limit.js';
 import { configResponse, errorBody, sessionResponse } from './routes/services.js';
@@ -110,8 +110,6 @@ function schemeOf(req: IncomingMessage): string {
 /** The lane over `deps`; `handle` answers a request or returns false for Fastify to answer it. */
 export class FastLane {
   private closing = false;
-  /** the work of the requests taken in this turn of the event loop (answer() guards its own) */
-  private readonly turn = new TurnBatch((err) => this.logFailure(err, undefined));
   /** requests this lane answered (the rest went to Fastify) */
   answered = 0;
   /** by method, then path (no key string to build and hash per request) */
@@ -224,17 +222,24 @@ export class FastLane {
     // request or close, as it does of any request read this way.
     req.read(0);
     const id = requestIdFor(h['x-request-id']);
-    // The lane has taken the request; the rest waits for the end of the turn (src/http/turn-batch.ts)
+    // The lane has taken the request; the rest waits for the end of the turn
+    // (src/event-loop/turn-batch.ts). Each job answers for its own errors: answer() and fail() never throw.
     const who = identity;
     if (ready !== undefined) {
-      this.turn.add(() => this.answer(req, res, route, id, who, started, 200, ready.headers, ready.body));
+      turnEnd.add(() => this.answer(req, res, route, id, who, started, 200, ready.headers, ready.body));
       return true;
     }
     const handle = route.handle!;
-    this.turn.add(() => {
+    turnEnd.add(() => {
       const log = lazyChildLoggerFactory(this.deps.log, { reqId: id }, {});
-      handle(account, who, query, req, ip, id, log).then(
-        (body) => this.answer(req, res, route, id, who, started, 200, null, body),
+      let body: Promise<string>;
+      try {
+        body = handle(account, who, query, req, ip, id, log);
+      } catch (err) {
+        body = Promise.reject(err);
+      }
+      body.then(
+        (json) => this.answer(req, res, route, id, who, started, 200, null, json),
         (err: unknown) => this.fail(req, res, route, id, account, who, started, log, err),
       );
     });
@@ -250,13 +255,14 @@ export class FastLane {
     }
   }
 
+  /** Answers a failed request in Canvas's error shape; never rejects (if that fails too, closes it and logs). */
   private async fail(req: IncomingMessage, res: ServerResponse, route: LaneRoute, id: string, account: Account, identity: Identity, started: number, log: FastifyBaseLogger, err: unknown): Promise<void> {
     try {
       const a = await errorAnswer(err, { id, method: req.method!, url: req.url!, accountId: account.id, userId: identity.user.id, log }, this.deps.errorReports);
       this.answer(req, res, route, id, identity, started, a.status, a.headers, serializeError(a.body));
     } catch (answerErr) {
-      log.error({ err: answerErr }, 'could not answer a failed request');
       res.destroy();
+      this.logFailure(answerErr, id);
     }
   }
 
