@@ -51,7 +51,12 @@ describe('GroupCommit', () => {
     turnEnd.add(() => added.push(gc.add(3)));
     const writesSeen: number[] = [];
     // queued after the turn's jobs: runs in the same check phase, after them
-    await new Promise<void>((r) => setImmediate(() => r(void writesSeen.push(w.batches.length))));
+    await new Promise<void>((r) =>
+      setImmediate(() => {
+        writesSeen.push(w.batches.length);
+        r();
+      }),
+    );
     expect(writesSeen).toEqual([1]);
     expect(w.batches).toEqual([[1, 2, 3]]);
     await w.release();
