@@ -22,8 +22,8 @@ const MAX_ROUNDS = 4;
 
 export class TurnBatch {
   private jobs: (() => void)[] = [];
-  /** idle: nothing queued; scheduled: a check phase will run the jobs; running: this one is */
-  private state: 'idle' | 'scheduled' | 'running' = 'idle';
+  /** a check phase will run the queued jobs, or is running them: jobs added now go with them */
+  private pending = false;
   private rounds = 0;
 
   /** `failed` gets what a job throws (and must not throw itself); the other jobs still run. */
@@ -32,16 +32,15 @@ export class TurnBatch {
   /** Runs `job` at the end of this turn, after the jobs added before it. */
   add(job: () => void): void {
     this.jobs.push(job);
-    if (this.state === 'idle') this.schedule();
+    if (!this.pending) this.schedule();
   }
 
   private schedule(): void {
-    this.state = 'scheduled';
+    this.pending = true;
     setImmediate(this.runTurn);
   }
 
   private readonly runTurn = (): void => {
-    this.state = 'running';
     this.rounds = 0;
     this.runRound();
   };
@@ -66,7 +65,7 @@ export class TurnBatch {
   private readonly afterCallbacks = (): void => process.nextTick(this.nextRound);
 
   private readonly nextRound = (): void => {
-    if (this.jobs.length === 0) this.state = 'idle';
+    if (this.jobs.length === 0) this.pending = false;
     else if (this.rounds >= MAX_ROUNDS) this.schedule(); // never keep the event loop from its I/O
     else this.runRound();
   };

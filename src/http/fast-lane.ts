@@ -223,7 +223,7 @@ export class FastLane {
     req.read(0);
     const id = requestIdFor(h['x-request-id']);
     // The lane has taken the request; the rest waits for the end of the turn
-    // (src/event-loop/turn-batch.ts). Each job answers for its own errors: answer() and fail() never throw.
+    // (src/event-loop/turn-batch.ts). Each job answers for its own errors: answer() never throws, fail() never rejects.
     const who = identity;
     if (ready !== undefined) {
       turnEnd.add(() => this.answer(req, res, route, id, who, started, 200, ready.headers, ready.body));
