@@ -28,7 +28,7 @@ import { MediaListingCache } from './media/media-listing-cache.js';
 import { MediaObjectRepository } from './media/media-object-repository.js';
 import { MediaTrackRepository } from './media/media-track-repository.js';
 import { MediaEventRepository } from './media/media-event-repository.js';
-import type { LineLogger } from './observability/line-logger.js';
+import type { LineLogger } from './logging/line-logger.js';
 import type { CircuitBreakerRegistry } from './kaltura/circuit-breaker.js';
 import { KalturaCallLog } from './overview/kaltura-call-log.js';
 import { SettingsCheckLog } from './overview/settings-check-log.js';

@@ -233,7 +233,7 @@ describe('start-up cost: each command loads only what it uses', () => {
       expect(r.modules.filter((m) => m.includes('/node_modules/fastify/') || m.includes('/dist/http/'))).toEqual([]);
       // The other database commands build only the database-backed services: on SQLite no PostgreSQL or
       // Redis client, and never the server, its logger, the metrics, or the Kaltura client.
-      const notForDatabaseCommands = ['/node_modules/kysely/dist/esm/', '/node_modules/pg/', '/node_modules/ioredis/', '/node_modules/fastify/', '/node_modules/pino/', '/node_modules/prom-client/', '/dist/app-context.js', '/dist/bootstrap.js', '/dist/observability/', '/dist/kaltura/', '/dist/sessions/', '/dist/server.js'];
+      const notForDatabaseCommands = ['/node_modules/kysely/dist/esm/', '/node_modules/pg/', '/node_modules/ioredis/', '/node_modules/fastify/', '/node_modules/pino/', '/node_modules/prom-client/', '/dist/app-context.js', '/dist/bootstrap.js', '/dist/logging/', '/dist/observability/', '/dist/kaltura/', '/dist/sessions/', '/dist/server.js'];
       const env = { DATA_DIR: dir, DATABASE_URL: join(dir, 'm.db'), SECRET_KEYS: 'a'.repeat(64) };
       for (const args of [['accounts', 'create', '--name', 'A'], ['users', 'create', '--account', '1', '--name', 'N', '--login', 'n'], ['tokens', 'create', '--user', '1'], ['accounts', 'list'], ['settings', 'show'], ['audit', 'list'], ['media', 'list']]) {
         const r = modulesLoadedBy([...args, '--json'], env);

@@ -17,7 +17,7 @@ import { mediaRoutes } from './routes/media.js';
 import { redactUrl } from './redact.js';
 import { requestIdFor } from './request-id.js';
 import { handleClientError } from './client-error.js';
-import { LOG_REDACT_PATHS, censorLogValue, scrubLogArguments, serializeErrorForLog } from '../observability/log-redaction.js';
+import { LOG_REDACT_PATHS, censorLogValue, scrubLogArguments, serializeErrorForLog } from '../logging/log-redaction.js';
 import { installOpenApi } from './plugins/openapi.js';
 import { installSecurityHeaders, setBaseSecurityHeaders } from './plugins/security-headers.js';
 import { installRequestMetrics, registerMetricsRoute } from './plugins/metrics.js';
@@ -26,7 +26,7 @@ import { AccessLogController, accessLog, installAccessLog } from './plugins/acce
 import { FastLane } from './fast-lane.js';
 import { settleHttpObjectShapes } from './settle-object-shapes.js';
 import { healthRoutes } from './routes/health.js';
-import { lazyChildLoggerFactory } from '../observability/lazy-child-logger.js';
+import { lazyChildLoggerFactory } from '../logging/lazy-child-logger.js';
 import { sharedRedisCheck } from '../observability/readiness.js';
 
 export interface BuildAppOptions {

@@ -31,7 +31,7 @@ import type { EffectiveSettings } from '../settings/kaltura-settings.js';
 import { listingCacheKey, type MediaListingCache } from '../media/media-listing-cache.js';
 import type { ErrorReportRepository } from '../error-reports/error-report-repository.js';
 import type { HttpRequestStats } from '../observability/http-request-stats.js';
-import { lazyChildLoggerFactory } from '../observability/lazy-child-logger.js';
+import { lazyChildLoggerFactory } from '../logging/lazy-child-logger.js';
 import { valueToBoolean } from '../canvas/value-to-boolean.js';
 import { requestIdFor } from './request-id.js';
 import { errorAnswer } from './error-answer.js';

@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { openContext, seedIfEmpty, type FirstStart } from '../bootstrap.js';
 import type { AppContext } from '../app-context.js';
 import { buildApp, loggerOptions } from './app.js';
-import { bufferedStdout } from '../observability/log-destination.js';
+import { bufferedStdout } from '../logging/log-destination.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 
 export interface RunningServer {

@@ -14,7 +14,7 @@ import { KalturaError } from '../kaltura/kaltura-errors.js';
 import { TtlCache } from '../cache/ttl-cache.js';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { nowIso } from '../db/time.js';
-import type { LineLogger } from '../observability/line-logger.js';
+import type { LineLogger } from '../logging/line-logger.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';

@@ -11,7 +11,7 @@ import type { IssuedSession, SessionIssuer, SessionRequest as IssueRequest } fro
 import { kalturaNotConfigured } from '../kaltura/kaltura-errors.js';
 import type { SessionAuditRepository } from '../audit/session-audit-repository.js';
 import { isoMemo } from '../db/time.js';
-import type { LineLogger } from '../observability/line-logger.js';
+import type { LineLogger } from '../logging/line-logger.js';
 
 /** `GET /api/v1/services/kaltura` body. */
 export type KalturaConfigBody =

@@ -7,7 +7,7 @@
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hostname } from 'node:os';
 import pino, { type DestinationStream } from 'pino';
-import { scrubLogText } from '../../observability/log-redaction.js';
+import { scrubLogText } from '../../logging/log-redaction.js';
 import type { Identity } from '../../auth/authenticator.js';
 
 /** The path of a URL as the client sent it, without its query string. */

@@ -1,6 +1,6 @@
 /** The one interface every way of getting a Kaltura session implements. */
 import type { EffectiveSettings, SessionMode, SessionPolicy } from '../../settings/kaltura-settings.js';
-import type { LineLogger } from '../../observability/line-logger.js';
+import type { LineLogger } from '../../logging/line-logger.js';
 
 /** What the service asks for: a USER (type 0) session for one uid. */
 export interface SessionRequest {
