@@ -19,7 +19,7 @@ import { SettingsRepository } from './settings/settings-repository.js';
 import { SettingsService } from './settings/settings-service.js';
 import { SessionAuditRepository } from './audit/session-audit-repository.js';
 import { ErrorReportRepository } from './error-reports/error-report-repository.js';
-import { knownScopes } from './http/route-scopes.js';
+import { knownScopes } from './developer-keys/route-scopes.js';
 
 /** The services over the database that every process shares. */
 export interface CoreServices {

@@ -1,7 +1,15 @@
 /** Developer keys: creation and changes, with Canvas's rule that removing scopes deletes the key's tokens. */
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
-import type { AccessTokenRepository } from '../tokens/access-token-repository.js';
 import type { DeveloperKey, DeveloperKeyRepository } from './developer-key-repository.js';
+
+/**
+ * What this service needs of the access tokens (src/tokens/access-token-repository.ts): tokens
+ * belong to a developer key, so the tokens' code knows the keys, and not the other way round.
+ */
+export interface DeveloperKeyTokens {
+  /** Deletes the tokens issued under the key; resolves to how many there were. */
+  revokeForDeveloperKey(developerKeyId: number): Promise<number>;
+}
 
 /** Thrown for a developer-key request that breaks a rule. */
 export class DeveloperKeyInputError extends Error {}
@@ -17,7 +25,7 @@ export interface DeveloperKeyPatch {
 export class DeveloperKeyService {
   constructor(
     readonly repo: DeveloperKeyRepository,
-    private readonly tokens: AccessTokenRepository,
+    private readonly tokens: DeveloperKeyTokens,
     private readonly knownScopes: () => ReadonlySet<string>,
     private readonly bus: InvalidationBus,
   ) {}

@@ -8,7 +8,7 @@ import { parseKeyring } from '../../src/crypto/keyring.js';
 import { AccessTokenRepository } from '../../src/tokens/access-token-repository.js';
 import { AccessTokenService } from '../../src/tokens/access-token-service.js';
 import { DeveloperKeyRepository } from '../../src/developer-keys/developer-key-repository.js';
-import { knownScopes } from '../../src/http/route-scopes.js';
+import { knownScopes } from '../../src/developer-keys/route-scopes.js';
 import { LocalInvalidationBus } from '../../src/cache/invalidation-bus.js';
 
 const databases = await testDatabases();

@@ -1,6 +1,6 @@
 /** Every API route is a known scope, so developer keys can name it (Canvas: url:<VERB>|<path>). */
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../src/http/route-scopes.js';
+import { API_ROUTES } from '../../src/developer-keys/route-scopes.js';
 import { createTestApp } from '../helper.js';
 
 describe('route scopes', () => {

@@ -1,6 +1,7 @@
 /**
- * Every API route the service exposes, as Canvas scope strings. Developer keys may only name
- * these; a test checks that each registered `/api/` route is listed here.
+ * Every API route the service exposes, as Canvas scope strings. Developer keys, and the tokens
+ * issued under them, may only name these; a test checks that each registered `/api/` route is
+ * listed here. The list is the keys' vocabulary, so it lives with them, below the HTTP layer.
  */
 import { scopeFor } from '../canvas/scopes.js';
 
