@@ -72,7 +72,9 @@ try {
   const requests = requestsOf[0]!;
   const env = { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
   for (const [i, { spec, dir, nodeFlags, setupSql }] of specs.entries()) {
-    const data = datas[ownData ? i : 0]!;
+    // with a database per build, the i-th; else the one they share
+    const slot = ownData ? i : 0;
+    const data = datas[slot]!;
     if (setupSql !== undefined) {
       const db = new SQLite(loadConfig(data.env).databaseUrl);
       try {
@@ -81,7 +83,7 @@ try {
         db.close();
       }
     }
-    const own = requestsOf[ownData ? i : 0]!;
+    const own = requestsOf[slot]!;
     services.push({ name: spec, requests: own, ...(await startService(data, '/api/v1/services/kaltura', own[0]!.headers, { env, entry: `${dir}/server.js`, ...(nodeFlags ? { nodeFlags } : {}) })) });
   }
   // every caller's answer has the same length; the baseline answers each as the first
