@@ -19,7 +19,9 @@
  * A build given as `<build>^<SQL>` (after any flags) has that SQL run on its database before it
  * starts, to compare schema variants in alternation: `dist 'dist^drop index kaltura_sessions_user'`.
  * Each build then gets a database of its own, seeded alike (SQLite only); AB_OWN_DATA=1 does that
- * without any SQL.
+ * without any SQL. `'dist^create trigger skip before insert on kaltura_sessions begin select
+ * raise(ignore); end'` prices the POST without its audit row's writes (the statement still runs
+ * and commits nothing; docs/benchmarks.md, twenty-second round): a measure, not a service.
  */
 import { requestsFor, seedDatabase } from './seed.js';
 import { freshServiceData, startService, type RunningService } from './service-under-test.js';
