@@ -12,6 +12,12 @@ import { bearer, createTestApp, saveSettings, seedUser, settingsForDouble, type 
 export const PARTNER = { partnerId: 1234, adminSecret: 'ADMINsecret-9f8e7d6c5b4a', userSecret: 'USERsecret-1a2b3c4d5e6f' };
 export const APP_TOKEN = { id: '0_apptok01', token: 'APPtoken-secret-0123456789abcdef', hashType: 'SHA256' as const };
 export const TIMEOUT_MS = 300;
+/**
+ * The longest a request that must end by the issuers' timeout may take. Far over TIMEOUT_MS, so a
+ * stall of a loaded CI machine does not fail a test, and under what a timeout that is not applied
+ * would cost: the 5,000 ms default (`kaltura_timeout_ms`) or a wait for an answer that never comes.
+ */
+export const ENDS_BY_TIMEOUT_MS = 4_000;
 export const HOST = 'school.example.edu';
 
 /** An injected response. */
