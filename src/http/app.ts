@@ -99,8 +99,12 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: (req) => requestIdFor(req.headers['x-request-id']),
     // `/api/v1/services/kaltura.json` is the same route as `/api/v1/services/kaltura` (Canvas).
+    // A fragment is dropped, as Puma drops it: no client sends one, and the router would read
+    // what follows `#` as a query string that the Link header, logs and redaction do not.
     rewriteUrl: (req) => {
-      const url = req.url ?? '/';
+      const raw = req.url ?? '/';
+      const hash = raw.indexOf('#');
+      const url = hash < 0 ? raw : raw.slice(0, hash) || '/';
       if (!url.startsWith('/api/')) return url;
       const q = url.indexOf('?');
       const path = q < 0 ? url : url.slice(0, q);

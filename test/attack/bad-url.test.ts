@@ -1,10 +1,27 @@
 /**
  * URLs the router cannot take (found by the fuzz test): a bad percent-encoding or an over-long
  * path segment gets a 4xx in Canvas's error shape that does not echo the URL, which may carry
- * the caller's access_token.
+ * the caller's access_token. And a fragment (`#…`), which no client sends but a raw request
+ * line may carry, is dropped as Canvas's Puma drops it: what follows `#` is neither path nor
+ * query, so it is no credential and never comes back in a pagination link.
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, seedUser, type TestApp } from '../helper.js';
+import { bearer, createTestApp, seedUser, type TestApp } from '../helper.js';
+
+/** A GET over real HTTP with the request target exactly as given (fetch and inject drop `#…`). */
+function rawGet(port: number, target: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: target, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('URLs the router cannot take', () => {
   let t: TestApp;
@@ -26,5 +43,52 @@ describe('URLs the router cannot take', () => {
     expect(body.errors[0]!.message.length).toBeGreaterThan(5);
     expect(res.body).not.toContain(token);
     expect(res.body).not.toContain('access_token');
+  });
+});
+
+describe('a fragment in the request target', () => {
+  let t: TestApp;
+  let token: string;
+  let accountId: number;
+  let port: number;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const admin = await seedUser(t.ctx, { admin: true });
+    token = admin.token;
+    accountId = admin.account.id;
+    await seedUser(t.ctx, { accountId });
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    port = (t.app.server.address() as { port: number }).port;
+  });
+  afterAll(async () => t.close());
+
+  it('is not part of the query: a token after `#` never comes back in the Link header', async () => {
+    // the fuzz test's case: nothing but the fragment after the path
+    const bare = await rawGet(port, `/api/v1/accounts/${accountId}/users#?access_token=${token}`, bearer(token));
+    expect(bare.status).toBe(200);
+    expect(JSON.parse(bare.body)).toHaveLength(2);
+    expect(String(bare.headers.link)).toContain(`/api/v1/accounts/${accountId}/users?page=1&per_page=10>; rel="current"`);
+    expect(String(bare.headers.link)).not.toContain(token);
+
+    // a query before the fragment is kept; the fragment is not
+    const res = await rawGet(port, `/api/v1/accounts/${accountId}/users?per_page=1#?access_token=${token}&fragment?access_token=${token}`, bearer(token));
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toHaveLength(1);
+    const link = String(res.headers.link);
+    expect(link).not.toContain(token);
+    expect(link).not.toContain('#');
+    expect(link).toContain(`/api/v1/accounts/${accountId}/users?page=2&per_page=1>; rel="next"`);
+  });
+
+  it('is no credential: a token only after `#` gets Canvas\'s 401', async () => {
+    const res = await rawGet(port, `/api/v1/services/kaltura#?access_token=${token}`, {});
+    expect(res.status).toBe(401);
+    expect(res.body).not.toContain(token);
+  });
+
+  it('leaves the route as it was: `.json` and the path before `#` still route', async () => {
+    const res = await rawGet(port, '/api/v1/services/kaltura.json#x', bearer(token));
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toHaveProperty('enabled');
   });
 });
